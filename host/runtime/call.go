@@ -1,0 +1,191 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/bubblehost/bubblehost/abi"
+)
+
+// Outcome classifies how a call ended, for logs and metrics.
+type Outcome string
+
+const (
+	OutcomeOK       Outcome = "ok"
+	OutcomeFailed   Outcome = "failed"   // the plugin returned StatusFailed
+	OutcomeTimeout  Outcome = "timeout"  // the deadline passed
+	OutcomeTrap     Outcome = "trap"     // the guest trapped, exited or broke the ABI
+	OutcomeRejected Outcome = "rejected" // no instance could be had, or the plugin is closed
+)
+
+// ErrClosed is returned by Handle after Close.
+var ErrClosed = errors.New("plugin closed")
+
+// CallError is a failed call. Outcome says how it failed.
+type CallError struct {
+	Outcome Outcome
+	Err     error
+}
+
+func (e *CallError) Error() string { return e.Err.Error() }
+func (e *CallError) Unwrap() error { return e.Err }
+
+// OutcomeOf returns the outcome of a call that returned err.
+func OutcomeOf(err error) Outcome {
+	if err == nil {
+		return OutcomeOK
+	}
+	var ce *CallError
+	if errors.As(err, &ce) {
+		return ce.Outcome
+	}
+	return OutcomeTrap
+}
+
+// Call is one event for a plugin to handle.
+type Call struct {
+	// Event is the webhook body the guest reads with event_read.
+	Event []byte
+	// Actions carries out the actions the guest asks for. Nil makes every
+	// action fail with abi.ErrUnavailable.
+	Actions ActionFunc
+	// Logger receives the guest's log lines and output; it should carry the
+	// tenant and event type. Nil means the plugin's own logger.
+	Logger *slog.Logger
+}
+
+// Handle runs the plugin for one event under the plugin's deadline. A call
+// that traps or overruns its deadline loses its instance, never the plugin:
+// the next call gets a fresh one.
+func (p *Plugin) Handle(ctx context.Context, c Call) error {
+	ctx, cancel := context.WithTimeout(ctx, p.limits.Deadline)
+	defer cancel()
+
+	inst, err := p.acquire(ctx)
+	if err != nil {
+		return err
+	}
+
+	logger := c.Logger
+	if logger == nil {
+		logger = p.logger
+	} else {
+		logger = logger.With("plugin", p.manifest.Name)
+	}
+	inst.state = &callState{
+		mode:    modeHandle,
+		logger:  logger,
+		event:   c.Event,
+		config:  p.config,
+		actions: c.Actions,
+		limits:  p.limits,
+	}
+	callCtx := context.WithValue(ctx, callStateKey{}, inst.state)
+	callCtx = experimental.WithMemoryAllocator(callCtx, limitedAllocator{limit: uint64(p.limits.MemoryBytes)})
+
+	res, err := inst.handle.Call(callCtx, uint64(len(c.Event)))
+	inst.stdout.flush()
+	inst.stderr.flush()
+	inst.state = nil
+
+	if err != nil {
+		// The instance's state is unknown after a trap or an interruption.
+		inst.close(context.Background())
+		if ctx.Err() != nil {
+			return &CallError{Outcome: OutcomeTimeout, Err: fmt.Errorf("plugin %s: call exceeded its deadline of %v", p.manifest.Name, p.limits.Deadline)}
+		}
+		return &CallError{Outcome: OutcomeTrap, Err: fmt.Errorf("plugin %s: %w", p.manifest.Name, err)}
+	}
+	p.release(inst)
+
+	if status := int32(uint32(res[0])); status != abi.StatusOK {
+		return &CallError{Outcome: OutcomeFailed, Err: fmt.Errorf("plugin %s: %s returned status %d", p.manifest.Name, abi.ExportHandle, status)}
+	}
+	return nil
+}
+
+// acquire returns an idle instance, creates one if the pool has room, or
+// waits for one until ctx is done.
+func (p *Plugin) acquire(ctx context.Context) (*instance, error) {
+	for {
+		select {
+		case inst := <-p.idle:
+			return inst, nil
+		default:
+		}
+
+		select {
+		case inst := <-p.idle:
+			return inst, nil
+		case p.slots <- struct{}{}:
+			p.mu.Lock()
+			if p.closed {
+				p.mu.Unlock()
+				<-p.slots
+				return nil, &CallError{Outcome: OutcomeRejected, Err: fmt.Errorf("plugin %s: %w", p.manifest.Name, ErrClosed)}
+			}
+			p.live++
+			p.mu.Unlock()
+
+			inst, err := p.newInstance(ctx)
+			if err != nil {
+				p.mu.Lock()
+				p.live--
+				p.mu.Unlock()
+				<-p.slots
+				if ctx.Err() != nil {
+					return nil, &CallError{Outcome: OutcomeTimeout, Err: fmt.Errorf("plugin %s: starting an instance: %w", p.manifest.Name, ctx.Err())}
+				}
+				return nil, &CallError{Outcome: OutcomeTrap, Err: fmt.Errorf("plugin %s: %w", p.manifest.Name, err)}
+			}
+			return inst, nil
+		case <-ctx.Done():
+			return nil, &CallError{Outcome: OutcomeTimeout, Err: fmt.Errorf("plugin %s: no free instance before the deadline of %v", p.manifest.Name, p.limits.Deadline)}
+		}
+	}
+}
+
+// release returns a healthy instance to the pool, or closes it when the
+// plugin has been closed meanwhile.
+func (p *Plugin) release(inst *instance) {
+	p.mu.Lock()
+	if !p.closed {
+		// idle has room for every instance, so this send never blocks. Doing
+		// it under the lock keeps Close from missing the instance.
+		p.idle <- inst
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	inst.close(context.Background())
+}
+
+// Close stops new calls. Calls in flight finish on their instances, which are
+// closed as they return; the compiled module goes with the last of them.
+func (p *Plugin) Close(ctx context.Context) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	noneLive := p.live == 0
+	p.mu.Unlock()
+
+	if noneLive {
+		p.compiled.Close(ctx)
+		return
+	}
+	for {
+		select {
+		case inst := <-p.idle:
+			inst.close(ctx)
+		default:
+			return
+		}
+	}
+}
