@@ -2,6 +2,11 @@ package host
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"regexp"
 	"time"
 )
 
@@ -94,4 +99,119 @@ type PluginConfig struct {
 	// Config is passed to the plugin as JSON through the config_read host
 	// function. Nil means the plugin sees an empty object.
 	Config json.RawMessage
+}
+
+// withDefaults returns cfg with every zero field set to its default.
+func (cfg Config) withDefaults() Config {
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = DefaultDataDir
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.QueueSize == 0 {
+		cfg.QueueSize = DefaultQueueSize
+	}
+	if cfg.DedupeWindow == 0 {
+		cfg.DedupeWindow = DefaultDedupeWindow
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	tenants := make(map[string]TenantConfig, len(cfg.Tenants))
+	for id, t := range cfg.Tenants {
+		if t.Signature == "" {
+			t.Signature = SignatureRequired
+		}
+		if t.APIBase == "" {
+			t.APIBase = DefaultAPIBase
+		}
+		if t.PluginDir == "" {
+			t.PluginDir = filepath.Join("plugins", id)
+		}
+		if t.Deadline == 0 {
+			t.Deadline = DefaultDeadline
+		}
+		if t.MemoryLimit == 0 {
+			t.MemoryLimit = DefaultMemoryLimit
+		}
+		if t.Instances == 0 {
+			t.Instances = DefaultInstances
+		}
+		if t.Concurrency == 0 {
+			t.Concurrency = DefaultConcurrency
+		}
+		tenants[id] = t
+	}
+	cfg.Tenants = tenants
+	return cfg
+}
+
+// TenantIDPattern is the form of a tenant id, which is also a URL path
+// segment and a metrics label.
+var TenantIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// Validate reports every problem of cfg at once, each naming its key as it
+// is written in a configuration file.
+func (cfg Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if cfg.MaxBodyBytes < 0 {
+		bad("max_body_bytes", "must not be negative")
+	}
+	if cfg.QueueSize < 0 {
+		bad("queue_size", "must not be negative")
+	}
+	if cfg.DedupeWindow < 0 {
+		bad("dedupe_window", "must not be negative")
+	}
+	for id, t := range cfg.Tenants {
+		key := "tenants." + id
+		if !TenantIDPattern.MatchString(id) {
+			bad(key, "tenant id must match %s", TenantIDPattern)
+		}
+		switch t.Signature {
+		case SignatureRequired:
+			if len(t.Secrets) == 0 {
+				bad(key+".secrets", "signature is required but no secret is set")
+			}
+		case SignatureOptional, SignatureOff:
+		default:
+			bad(key+".signature", "invalid value %q; want required, optional or off", t.Signature)
+		}
+		for i, s := range t.Secrets {
+			if s == "" {
+				bad(fmt.Sprintf("%s.secrets[%d]", key, i), "secret is empty")
+			}
+		}
+		if u, err := url.Parse(t.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad(key+".api_base", "invalid URL %q; want an absolute http or https URL", t.APIBase)
+		}
+		if t.Deadline < 0 {
+			bad(key+".deadline", "must not be negative")
+		}
+		if t.MemoryLimit < 0 || t.MemoryLimit > 4<<30 {
+			bad(key+".memory_limit", "must be between 0 and 4 GiB")
+		}
+		if t.Instances < 0 {
+			bad(key+".instances", "must not be negative")
+		}
+		if t.Concurrency < 0 {
+			bad(key+".concurrency", "must not be negative")
+		}
+		for name, p := range t.Plugins {
+			if p.Deadline < 0 {
+				bad(key+".plugin."+name+".deadline", "must not be negative")
+			}
+			if len(p.Config) > 0 && !json.Valid(p.Config) {
+				bad(key+".plugin."+name+".config", "is not valid JSON")
+			}
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -1,0 +1,221 @@
+// Package dispatch takes each tenant's events off the queue and runs the
+// tenant's plugins for them. Events of one channel run one after another in
+// the order they were queued; events of different channels run in parallel,
+// up to the tenant's concurrency.
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bubblehost/bubblehost/abi"
+	"github.com/bubblehost/bubblehost/host/actions"
+	"github.com/bubblehost/bubblehost/host/event"
+	"github.com/bubblehost/bubblehost/host/metrics"
+	"github.com/bubblehost/bubblehost/host/runtime"
+)
+
+// Tenant is one bot's processing side: its plugins, its action sender and
+// what it knows about its own identity.
+type Tenant struct {
+	ID          string
+	Concurrency int
+	Sender      *actions.Sender
+	Logger      *slog.Logger
+	Metrics     *metrics.Metrics
+
+	plugins   atomic.Pointer[[]*runtime.Plugin]
+	botUserID atomic.Int64
+	sent      *recentSet
+}
+
+// NewTenant returns a tenant with no plugins.
+func NewTenant(id string, concurrency int, sender *actions.Sender, logger *slog.Logger, m *metrics.Metrics) *Tenant {
+	if concurrency < 1 {
+		concurrency = 1
+	}
+	t := &Tenant{ID: id, Concurrency: concurrency, Sender: sender, Logger: logger, Metrics: m, sent: newRecentSet(4096)}
+	t.plugins.Store(&[]*runtime.Plugin{})
+	return t
+}
+
+// SetPlugins replaces the tenant's plugins. Calls in flight finish on the
+// plugins they started with; later events see the new set.
+func (t *Tenant) SetPlugins(ps []*runtime.Plugin) {
+	cp := append([]*runtime.Plugin(nil), ps...)
+	t.plugins.Store(&cp)
+}
+
+// Plugins returns the tenant's current plugins.
+func (t *Tenant) Plugins() []*runtime.Plugin { return *t.plugins.Load() }
+
+// SetBotUserID records the bot's own user id, so its messages are ignored.
+func (t *Tenant) SetBotUserID(id int64) { t.botUserID.Store(id) }
+
+// RememberSent records a message id the bot sent. The platform echoes the
+// bot's messages back as events; this recognises them even when the author
+// field does not say who wrote them.
+func (t *Tenant) RememberSent(id int64) { t.sent.add(id) }
+
+// isOwn reports whether ev is about a message the bot wrote itself.
+func (t *Tenant) isOwn(ev *event.Event) bool {
+	switch ev.Type {
+	case "MESSAGE_CREATE", "MESSAGE_UPDATE", "DM_MESSAGE_CREATE", "DM_MESSAGE_UPDATE":
+	default:
+		return false
+	}
+	if id := t.botUserID.Load(); id != 0 && ev.Fields.AuthorID == id {
+		return true
+	}
+	return ev.Fields.ID != 0 && t.sent.has(ev.Fields.ID)
+}
+
+// Process runs every plugin of the tenant that handles ev, in parallel, and
+// returns when all have finished. One plugin's failure does not stop the
+// others.
+func (t *Tenant) Process(ctx context.Context, ev *event.Event) {
+	logger := t.Logger.With("event", ev.Type, "event_key", ev.Key[:12])
+	typeLabel := metrics.TypeLabel(ev.Type)
+
+	if t.isOwn(ev) {
+		logger.Debug("ignoring the bot's own message")
+		t.Metrics.EventsProcessed.WithLabelValues(t.ID, typeLabel, "own").Inc()
+		return
+	}
+
+	var targets []*runtime.Plugin
+	for _, p := range t.Plugins() {
+		if p.Handles(ev.Type) {
+			targets = append(targets, p)
+		}
+	}
+	if len(targets) == 0 {
+		logger.Debug("no plugin handles this event")
+		t.Metrics.EventsProcessed.WithLabelValues(t.ID, typeLabel, "unrouted").Inc()
+		return
+	}
+	t.Metrics.EventsProcessed.WithLabelValues(t.ID, typeLabel, "routed").Inc()
+
+	var wg sync.WaitGroup
+	for _, p := range targets {
+		wg.Go(func() { t.call(ctx, logger, p, ev) })
+	}
+	wg.Wait()
+}
+
+func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugin, ev *event.Event) {
+	name := p.Manifest().Name
+	start := time.Now()
+	err := p.Handle(ctx, runtime.Call{
+		Event:   ev.Body,
+		Actions: t.actionFunc(ev, name),
+		Logger:  logger,
+	})
+	elapsed := time.Since(start)
+	outcome := runtime.OutcomeOf(err)
+	t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(outcome)).Inc()
+	t.Metrics.PluginCallSeconds.WithLabelValues(t.ID, name).Observe(elapsed.Seconds())
+
+	switch outcome {
+	case runtime.OutcomeOK:
+		logger.Debug("plugin call finished", "plugin", name, "duration", elapsed)
+	case runtime.OutcomeFailed:
+		logger.Warn("plugin call failed", "plugin", name, "duration", elapsed, "err", err)
+	default:
+		logger.Error("plugin call aborted", "plugin", name, "outcome", outcome, "duration", elapsed, "err", err)
+	}
+}
+
+// queuedResult is what a guest reads after an action was queued.
+var queuedResult = []byte(`{"status":"queued"}`)
+
+// actionFunc returns the function that carries out the actions one plugin
+// asks for while handling ev.
+func (t *Tenant) actionFunc(ev *event.Event, plugin string) runtime.ActionFunc {
+	return func(ctx context.Context, req abi.ActionRequest) ([]byte, error) {
+		result, err := t.action(ev, plugin, req)
+		outcome := "queued"
+		if err != nil {
+			outcome = "rejected"
+		}
+		t.Metrics.Actions.WithLabelValues(t.ID, actionLabel(req.Type), outcome).Inc()
+		return result, err
+	}
+}
+
+func (t *Tenant) action(ev *event.Event, plugin string, req abi.ActionRequest) ([]byte, error) {
+	job := actions.Job{Content: req.Content, Plugin: plugin, EventType: ev.Type}
+	switch req.Type {
+	case abi.ActionSendMessage:
+		if req.ChannelID <= 0 {
+			return nil, &runtime.ActionError{Code: abi.ErrInvalid, Message: "send_message: channelId must be a positive channel id"}
+		}
+		job.ChannelID = req.ChannelID
+	case abi.ActionReply:
+		if ev.Fields.ChannelID == 0 {
+			return nil, &runtime.ActionError{Code: abi.ErrUnavailable, Message: fmt.Sprintf("reply: a %s event has no channel to reply in", ev.Type)}
+		}
+		job.ChannelID = ev.Fields.ChannelID
+		job.DM = ev.IsDM()
+	default:
+		return nil, &runtime.ActionError{Code: abi.ErrUnknownAction, Message: fmt.Sprintf("unknown action type %q", req.Type)}
+	}
+	if req.Content == "" {
+		return nil, &runtime.ActionError{Code: abi.ErrInvalid, Message: req.Type + ": content is empty"}
+	}
+
+	if err := t.Sender.Enqueue(job); err != nil {
+		if errors.Is(err, actions.ErrQueueFull) {
+			return nil, &runtime.ActionError{Code: abi.ErrLimit, Message: err.Error()}
+		}
+		return nil, err
+	}
+	return queuedResult, nil
+}
+
+func actionLabel(typ string) string {
+	switch typ {
+	case abi.ActionSendMessage, abi.ActionReply:
+		return typ
+	}
+	return "unknown"
+}
+
+// recentSet remembers the last n ids added.
+type recentSet struct {
+	mu   sync.Mutex
+	ids  map[int64]struct{}
+	ring []int64
+	next int
+}
+
+func newRecentSet(n int) *recentSet {
+	return &recentSet{ids: make(map[int64]struct{}, n), ring: make([]int64, n)}
+}
+
+func (s *recentSet) add(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.ids[id]; ok {
+		return
+	}
+	if old := s.ring[s.next]; old != 0 {
+		delete(s.ids, old)
+	}
+	s.ring[s.next] = id
+	s.ids[id] = struct{}{}
+	s.next = (s.next + 1) % len(s.ring)
+}
+
+func (s *recentSet) has(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.ids[id]
+	return ok
+}
+

@@ -1,0 +1,99 @@
+// Package metrics defines the host's Prometheus metrics. Labels are bounded:
+// tenant and plugin come from the operator's configuration, event types
+// outside the platform's known list are counted as "other", and no label
+// carries a user id or message content.
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics holds every collector of one host. Each host has its own registry
+// so that several hosts can run in one process, as tests do.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	// EventsReceived counts webhook requests by tenant, event type and
+	// outcome (accepted, duplicate, rejected, unavailable).
+	EventsReceived *prometheus.CounterVec
+	// VerifyFailures counts rejected signatures by tenant and reason.
+	VerifyFailures *prometheus.CounterVec
+	// SignatureMatches counts accepted signatures by tenant and the form of
+	// the body they were computed over (raw, stringify).
+	SignatureMatches *prometheus.CounterVec
+	// EventsProcessed counts events taken off the queue by tenant, type and
+	// outcome (routed, unrouted, own).
+	EventsProcessed *prometheus.CounterVec
+	// PluginCalls counts plugin calls by tenant, plugin and outcome.
+	PluginCalls *prometheus.CounterVec
+	// PluginCallSeconds observes plugin call durations.
+	PluginCallSeconds *prometheus.HistogramVec
+	// QueueDepth is the number of events waiting per tenant.
+	QueueDepth *prometheus.GaugeVec
+	// PluginLoads counts plugin loads by tenant and outcome (ok, error).
+	PluginLoads *prometheus.CounterVec
+	// Actions counts actions asked for by tenant, action and outcome.
+	Actions *prometheus.CounterVec
+	// APIRequests counts HTTP API requests by tenant, endpoint and status.
+	APIRequests *prometheus.CounterVec
+}
+
+// New registers every collector in a fresh registry, along with the Go and
+// process collectors.
+func New() *Metrics {
+	r := prometheus.NewRegistry()
+	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	counter := func(name, help string, labels ...string) *prometheus.CounterVec {
+		c := prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "bubblehost", Name: name, Help: help}, labels)
+		r.MustRegister(c)
+		return c
+	}
+	m := &Metrics{Registry: r}
+	m.EventsReceived = counter("events_received_total", "Webhook requests by tenant, event type and outcome.", "tenant", "type", "outcome")
+	m.VerifyFailures = counter("signature_failures_total", "Rejected webhook signatures by tenant and reason.", "tenant", "reason")
+	m.SignatureMatches = counter("signature_matches_total", "Accepted webhook signatures by tenant and the body form they matched.", "tenant", "form")
+	m.EventsProcessed = counter("events_processed_total", "Events taken off the queue by tenant, type and outcome.", "tenant", "type", "outcome")
+	m.PluginCalls = counter("plugin_calls_total", "Plugin calls by tenant, plugin and outcome.", "tenant", "plugin", "outcome")
+	m.PluginLoads = counter("plugin_loads_total", "Plugin module loads by tenant and outcome.", "tenant", "outcome")
+	m.Actions = counter("actions_total", "Actions asked for by plugins, by tenant, action and outcome.", "tenant", "action", "outcome")
+	m.APIRequests = counter("api_requests_total", "Bubble HTTP API requests by tenant, endpoint and status.", "tenant", "endpoint", "status")
+
+	m.PluginCallSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: "bubblehost",
+		Name:      "plugin_call_duration_seconds",
+		Help:      "Plugin call durations by tenant and plugin.",
+		Buckets:   []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"tenant", "plugin"})
+	r.MustRegister(m.PluginCallSeconds)
+
+	m.QueueDepth = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "bubblehost", Name: "queue_depth", Help: "Events waiting in the queue per tenant.",
+	}, []string{"tenant"})
+	r.MustRegister(m.QueueDepth)
+	return m
+}
+
+// knownTypes are the platform's event types; others are labeled "other".
+var knownTypes = map[string]bool{
+	"MESSAGE_CREATE": true, "MESSAGE_UPDATE": true, "MESSAGE_DELETE": true,
+	"DM_MESSAGE_CREATE": true, "DM_MESSAGE_UPDATE": true, "DM_MESSAGE_DELETE": true,
+	"GUILD_MEMBER_ADD": true, "GUILD_MEMBER_UPDATE": true, "GUILD_MEMBER_REMOVE": true,
+	"CHANNEL_CREATE": true, "CHANNEL_UPDATE": true, "CHANNEL_DELETE": true,
+	"GUILD_CREATE": true, "GUILD_UPDATE": true, "GUILD_DELETE": true,
+	"GUILD_ROLE_CREATE": true, "GUILD_ROLE_UPDATE": true, "GUILD_ROLE_DELETE": true,
+	"BOT_READY": true,
+}
+
+// TypeLabel returns typ if it is one of the platform's known event types,
+// else "other", so that a sender cannot grow the label set.
+func TypeLabel(typ string) string {
+	if knownTypes[typ] {
+		return typ
+	}
+	if typ == "" {
+		return "none"
+	}
+	return "other"
+}
