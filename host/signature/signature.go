@@ -20,7 +20,7 @@ import (
 	"sync"
 )
 
-// Form is the bytes that a matching signature was computed over.
+// Form identifies the bytes that a matching signature was computed over.
 type Form int
 
 const (
@@ -124,10 +124,11 @@ func (k *key) sum(body []byte, dst *digest) {
 // the index of the secret that matched.
 //
 // The header may appear several times, and each value may contain several
-// comma-separated signatures. Verify accepts the request when any of them
-// matches. It checks the raw body first, and computes the Stringify form
-// only when no signature matches the raw body. A body that is not valid
-// JSON is checked in its raw form only.
+// comma-separated signatures, at most 8 in all. Verify accepts the request
+// when any of them matches, but one malformed signature rejects the whole
+// header. It checks the raw body first and computes the Stringify form only
+// when no signature matches the raw body. A body that is not valid JSON is
+// checked in its raw form only.
 //
 // Errors wrap ErrMissing, ErrMalformed or ErrMismatch.
 func (v *Verifier) Verify(header []string, body []byte) (Match, error) {
