@@ -139,24 +139,24 @@ func (s *Sender) send(ctx context.Context, j Job) {
 		if s.cfg.OnSent != nil && m.ID != 0 {
 			s.cfg.OnSent(m.ID)
 		}
+		s.count(endpointOf(j), nil)
 	}
 }
 
 func (s *Sender) sendWithRetry(ctx context.Context, logger *slog.Logger, j Job, content string) (Message, error) {
-	endpoint := "channel_messages"
-	if j.DM {
-		endpoint = "dm_messages"
-	}
+	endpoint := endpointOf(j)
 	backoff := 500 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		if err := s.limiter.Wait(ctx); err != nil {
 			return Message{}, err
 		}
 		m, err := s.cfg.Client.SendMessage(ctx, j.ChannelID, content, j.DM)
-		s.count(endpoint, err)
 		if err == nil {
+			// Counted by the caller once the message id is remembered, so a
+			// counter that moved means the echo of the message is recognised.
 			return m, nil
 		}
+		s.count(endpoint, err)
 		if !IsRetryable(err) || attempt >= s.cfg.MaxAttempts {
 			return Message{}, err
 		}
@@ -174,6 +174,13 @@ func (s *Sender) sendWithRetry(ctx context.Context, logger *slog.Logger, j Job, 
 			return Message{}, ctx.Err()
 		}
 	}
+}
+
+func endpointOf(j Job) string {
+	if j.DM {
+		return "dm_messages"
+	}
+	return "channel_messages"
 }
 
 func (s *Sender) count(endpoint string, err error) {
