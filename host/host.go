@@ -38,11 +38,11 @@ type Host struct {
 	engine  *runtime.Engine
 	tenants map[string]*tenant
 
-	ready      atomic.Bool
-	stopWork   context.CancelFunc // aborts plugin calls and API requests
-	workCtx    context.Context
-	runners    sync.WaitGroup
-	senders    sync.WaitGroup
+	ready    atomic.Bool
+	stopWork context.CancelFunc // aborts plugin calls and API requests
+	workCtx  context.Context
+	runners  sync.WaitGroup
+	senders  sync.WaitGroup
 }
 
 // tenant is everything the host keeps for one bot.

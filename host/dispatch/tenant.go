@@ -218,4 +218,3 @@ func (s *recentSet) has(id int64) bool {
 	_, ok := s.ids[id]
 	return ok
 }
-

@@ -94,10 +94,10 @@ type Plugin struct {
 	engine   *Engine
 	compiled wazero.CompiledModule
 
-	idle  chan *instance  // instances ready for a call
-	slots chan struct{}   // one token per live instance
-	mu    sync.Mutex      // guards closed and live
-	live  int             // instances not yet closed
+	idle   chan *instance // instances ready for a call
+	slots  chan struct{}  // one token per live instance
+	mu     sync.Mutex     // guards closed and live
+	live   int            // instances not yet closed
 	closed bool
 }
 
