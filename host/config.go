@@ -45,6 +45,9 @@ type Config struct {
 	Listen string
 	// DataDir holds the host's own files, such as the compilation cache.
 	DataDir string
+	// CacheDir holds compiled plugin code across restarts. Default:
+	// DataDir/cache/wazero.
+	CacheDir string
 	// MaxBodyBytes caps a webhook body. A larger one is answered 413.
 	MaxBodyBytes int64
 	// QueueSize is how many accepted events each tenant may have waiting.
@@ -108,6 +111,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = DefaultDataDir
+	}
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = filepath.Join(cfg.DataDir, "cache", "wazero")
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes

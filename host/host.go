@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,7 +134,7 @@ func (h *Host) lookup(id string) (intake.Tenant, bool) {
 // that fails to load is logged and skipped; the host serves on without it.
 func (h *Host) Start(ctx context.Context) error {
 	engine, err := runtime.NewEngine(ctx, runtime.EngineConfig{
-		CacheDir: filepath.Join(h.cfg.DataDir, "cache", "wazero"),
+		CacheDir: h.cfg.CacheDir,
 		Logger:   h.logger.With("component", "runtime"),
 	})
 	if err != nil {
