@@ -204,7 +204,9 @@ func (h *Handler) enqueue(w http.ResponseWriter, ctx context.Context, ev *event.
 		return
 	}
 	if duplicate {
-		h.count(func(m *metrics.Metrics) { m.EventsReceived.WithLabelValues(ev.Tenant, metrics.TypeLabel(ev.Type), "duplicate").Inc() })
+		h.count(func(m *metrics.Metrics) {
+			m.EventsReceived.WithLabelValues(ev.Tenant, metrics.TypeLabel(ev.Type), "duplicate").Inc()
+		})
 		h.cfg.Logger.Debug("dropped a repeated delivery", "tenant", ev.Tenant, "event", ev.Type, "event_key", ev.Key[:12])
 		writeJSON(w, http.StatusOK, map[string]string{"status": "duplicate"})
 		return
@@ -223,21 +225,27 @@ func (h *Handler) enqueue(w http.ResponseWriter, ctx context.Context, ev *event.
 	}
 	claim.Commit()
 
-	h.count(func(m *metrics.Metrics) { m.EventsReceived.WithLabelValues(ev.Tenant, metrics.TypeLabel(ev.Type), "accepted").Inc() })
+	h.count(func(m *metrics.Metrics) {
+		m.EventsReceived.WithLabelValues(ev.Tenant, metrics.TypeLabel(ev.Type), "accepted").Inc()
+	})
 	h.cfg.Logger.Debug("accepted event", "tenant", ev.Tenant, "event", ev.Type, "event_key", ev.Key[:12])
 	writeJSON(w, http.StatusOK, map[string]string{"status": "accepted"})
 }
 
 func (h *Handler) unavailable(w http.ResponseWriter, tenant, typ, msg string) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(h.cfg.RetryAfter.Round(time.Second)/time.Second)))
-	h.count(func(m *metrics.Metrics) { m.EventsReceived.WithLabelValues(tenant, metrics.TypeLabel(typ), "unavailable").Inc() })
+	h.count(func(m *metrics.Metrics) {
+		m.EventsReceived.WithLabelValues(tenant, metrics.TypeLabel(typ), "unavailable").Inc()
+	})
 	h.writeError(w, http.StatusServiceUnavailable, "unavailable", msg)
 }
 
 func (h *Handler) reject(w http.ResponseWriter, tenant, typ string, status int, code, msg string) {
 	if tenant != "" {
 		if _, ok := h.cfg.Lookup(tenant); ok {
-			h.count(func(m *metrics.Metrics) { m.EventsReceived.WithLabelValues(tenant, metrics.TypeLabel(typ), "rejected").Inc() })
+			h.count(func(m *metrics.Metrics) {
+				m.EventsReceived.WithLabelValues(tenant, metrics.TypeLabel(typ), "rejected").Inc()
+			})
 		}
 	}
 	h.cfg.Logger.Debug("rejected webhook", "tenant", truncate(tenant, 64), "status", status, "reason", code)
