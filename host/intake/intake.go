@@ -49,15 +49,20 @@ type Tenant struct {
 type Config struct {
 	// Lookup returns the tenant with the given id. It is called on every
 	// request, so tenants can change while the host runs.
-	Lookup       func(id string) (Tenant, bool)
-	Queue        queue.Queue
-	Dedupe       *dedupe.Set
+	Lookup func(id string) (Tenant, bool)
+	Queue  queue.Queue
+	Dedupe *dedupe.Set
+	// MaxBodyBytes caps a request body. A larger body is rejected with 413.
+	// Zero or less means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// RetryAfter is sent with 503 answers.
 	RetryAfter time.Duration
 	Logger     *slog.Logger
 	Metrics    *metrics.Metrics
 }
+
+// DefaultMaxBodyBytes is the body cap when Config.MaxBodyBytes is not set.
+const DefaultMaxBodyBytes = 1 << 20
 
 // Header names of the platform's webhooks.
 const (
@@ -75,6 +80,9 @@ type Handler struct {
 
 // New returns a handler.
 func New(cfg Config) *Handler {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
 	if cfg.RetryAfter <= 0 {
 		cfg.RetryAfter = 5 * time.Second
 	}
