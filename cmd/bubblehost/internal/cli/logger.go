@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/lmittmann/tint"
+
+	"github.com/bubblehost/bubblehost/cmd/bubblehost/internal/config"
+)
+
+// newLogger returns the logger for serve and demo. The auto format writes
+// coloured text with short times when standard error is a terminal, and
+// JSON lines otherwise, for a log collector. NO_COLOR (https://no-color.org)
+// turns the colours off.
+func (c *cli) newLogger(logConfig config.LogConfig) *slog.Logger {
+	return newLogger(c.env.Stderr, logConfig, c.env.StderrTerminal, c.env.Getenv("NO_COLOR") != "")
+}
+
+func newLogger(w io.Writer, logConfig config.LogConfig, terminal, noColor bool) *slog.Logger {
+	format := logConfig.Format
+	if format == config.LogFormatAuto {
+		format = config.LogFormatJSON
+		if terminal {
+			format = config.LogFormatText
+		}
+	}
+
+	if format == config.LogFormatText {
+		return slog.New(tint.NewTextHandler(w, &tint.Options{
+			Level:      logConfig.Level,
+			TimeFormat: time.TimeOnly,
+			NoColor:    !terminal || noColor,
+		}))
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: logConfig.Level}))
+}
