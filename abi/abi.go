@@ -116,12 +116,31 @@ type Manifest struct {
 // AllEvents is the Manifest.Events entry that subscribes to every event type.
 const AllEvents = "*"
 
-// Action types a module can ask for through ImportAction.
+// Action types a module can ask for through ImportAction. Sends, edits and
+// deletes are queued unless the request sets Wait; reads always wait for the
+// platform's answer, bounded by the call's deadline.
 const (
-	// ActionSendMessage sends Content to ChannelID.
+	// ActionSendMessage sends Content to the guild channel ChannelID.
 	ActionSendMessage = "send_message"
-	// ActionReply sends Content to the channel of the event being handled.
+	// ActionReply sends Content to the channel of the event being handled,
+	// or to its DM channel for DM_* events.
 	ActionReply = "reply"
+	// ActionEditMessage replaces the Content of the bot's own message
+	// MessageID in ChannelID.
+	ActionEditMessage = "edit_message"
+	// ActionDeleteMessage deletes the bot's own message MessageID in
+	// ChannelID.
+	ActionDeleteMessage = "delete_message"
+	// ActionSendDM sends Content to the user UserID in a direct message,
+	// opening the DM channel first when needed.
+	ActionSendDM = "send_dm"
+	// ActionGetMe returns the bot's own account.
+	ActionGetMe = "get_me"
+	// ActionGetChannel returns the channel ChannelID.
+	ActionGetChannel = "get_channel"
+	// ActionGetMember returns the member UserID of guild GuildID, roles
+	// included.
+	ActionGetMember = "get_member"
 )
 
 // ActionRequest is the JSON a module passes to ImportAction. Fields that an
@@ -129,5 +148,15 @@ const (
 type ActionRequest struct {
 	Type      string `json:"type"`
 	ChannelID int64  `json:"channelId,omitempty"`
+	MessageID int64  `json:"messageId,omitempty"`
+	GuildID   int64  `json:"guildId,omitempty"`
+	UserID    int64  `json:"userId,omitempty"`
 	Content   string `json:"content,omitempty"`
+	// Wait makes a send, edit or delete wait for the platform's answer and
+	// return it (the message object for sends and edits), instead of
+	// returning QueuedResult at once.
+	Wait bool `json:"wait,omitempty"`
 }
+
+// QueuedResult is the result of an action that was queued, not yet done.
+const QueuedResult = `{"status":"queued"}`

@@ -83,8 +83,8 @@ func (b BotUser) UserID() int64 {
 }
 
 // SendMessage posts content to a guild channel, or to a DM channel when dm
-// is true.
-func (c *Client) SendMessage(ctx context.Context, channelID int64, content string, dm bool) (Message, error) {
+// is true. It returns the message object and the answer as received.
+func (c *Client) SendMessage(ctx context.Context, channelID int64, content string, dm bool) (Message, []byte, error) {
 	path := "/channels/" + strconv.FormatInt(channelID, 10) + "/messages"
 	if dm {
 		path = "/dm" + path
@@ -94,30 +94,61 @@ func (c *Client) SendMessage(ctx context.Context, channelID int64, content strin
 		MsgType int    `json:"msgType"`
 	}{content, 0}
 	var m Message
-	err := c.do(ctx, http.MethodPost, path, body, &m)
-	return m, err
+	raw, err := c.Do(ctx, http.MethodPost, path, body, &m)
+	return m, raw, err
+}
+
+// EditMessage replaces the content of one of the bot's own messages.
+func (c *Client) EditMessage(ctx context.Context, channelID, messageID int64, content string) ([]byte, error) {
+	path := "/channels/" + strconv.FormatInt(channelID, 10) + "/messages/" + strconv.FormatInt(messageID, 10)
+	body := struct {
+		Content string `json:"content"`
+	}{content}
+	return c.Do(ctx, http.MethodPut, path, body, nil)
+}
+
+// DeleteMessage deletes one of the bot's own messages.
+func (c *Client) DeleteMessage(ctx context.Context, channelID, messageID int64) error {
+	path := "/channels/" + strconv.FormatInt(channelID, 10) + "/messages/" + strconv.FormatInt(messageID, 10)
+	_, err := c.Do(ctx, http.MethodDelete, path, nil, nil)
+	return err
+}
+
+// OpenDM opens, or finds, the DM channel with a user and returns its id.
+func (c *Client) OpenDM(ctx context.Context, userID int64) (int64, error) {
+	var out struct {
+		ChannelID int64 `json:"channelId"`
+	}
+	if _, err := c.Do(ctx, http.MethodPost, "/users/"+strconv.FormatInt(userID, 10)+"/dm", struct{}{}, &out); err != nil {
+		return 0, err
+	}
+	if out.ChannelID == 0 {
+		return 0, fmt.Errorf("POST /users/%d/dm: answer has no channelId", userID)
+	}
+	return out.ChannelID, nil
 }
 
 // Me returns the bot's own account.
 func (c *Client) Me(ctx context.Context) (BotUser, error) {
 	var b BotUser
-	err := c.do(ctx, http.MethodGet, "/bot/me", nil, &b)
+	_, err := c.Do(ctx, http.MethodGet, "/bot/me", nil, &b)
 	return b, err
 }
 
-// do sends one request and decodes a 2xx answer into out.
-func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+// Do sends one request and returns the body of a 2xx answer, also decoded
+// into out when out is not nil. A non-2xx answer is an *APIError.
+func (c *Client) Do(ctx context.Context, method, path string, in, out any) ([]byte, error) {
 	var body io.Reader
 	if in != nil {
 		b, err := marshal(in)
 		if err != nil {
-			return fmt.Errorf("encoding %s %s: %w", method, path, err)
+			return nil, fmt.Errorf("encoding %s %s: %w", method, path, err)
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
-		return fmt.Errorf("building %s %s: %w", method, path, err)
+		return nil, fmt.Errorf("building %s %s: %w", method, path, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
@@ -127,23 +158,23 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("%s %s: reading answer: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: reading answer: %w", method, path, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("%s %s: %w", method, path, parseAPIError(resp, raw))
+		return nil, fmt.Errorf("%s %s: %w", method, path, parseAPIError(resp, raw))
 	}
 	if out == nil || len(bytes.TrimSpace(raw)) == 0 {
-		return nil
+		return raw, nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("%s %s: decoding answer: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: decoding answer: %w", method, path, err)
 	}
-	return nil
+	return raw, nil
 }
 
 // marshal encodes v without escaping <, > and &, which the platform shows

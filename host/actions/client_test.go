@@ -123,7 +123,7 @@ func TestSendMessageRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			api, client := newFakeAPI(t, created(77))
 
-			msg, err := client.SendMessage(t.Context(), tt.channel, tt.content, tt.dm)
+			msg, _, err := client.SendMessage(t.Context(), tt.channel, tt.content, tt.dm)
 			if err != nil {
 				t.Fatalf("SendMessage: have error %v, want nil", err)
 			}
@@ -156,7 +156,7 @@ func TestClientTrimsBaseSlash(t *testing.T) {
 	api, _ := newFakeAPI(t, created(1))
 	client := actions.NewClient(api.URL+"/api/bot/v1/", token, api.Client())
 
-	if _, err := client.SendMessage(t.Context(), 5, "pong", false); err != nil {
+	if _, _, err := client.SendMessage(t.Context(), 5, "pong", false); err != nil {
 		t.Fatalf("SendMessage: have error %v, want nil", err)
 	}
 	if have, want := api.received()[0].Path, "/api/bot/v1/channels/5/messages"; have != want {
@@ -259,7 +259,7 @@ func TestAPIErrorParsing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, client := newFakeAPI(t, tt.reply)
 
-			_, err := client.SendMessage(t.Context(), 5, "pong", false)
+			_, _, err := client.SendMessage(t.Context(), 5, "pong", false)
 			var api *actions.APIError
 			if !errors.As(err, &api) {
 				t.Fatalf("SendMessage: have error %v, want an *APIError", err)
@@ -295,7 +295,7 @@ func TestAPIErrorMessage(t *testing.T) {
 
 	// The request is named in the wrapping error.
 	_, client := newFakeAPI(t, reply{status: 404})
-	_, err := client.SendMessage(t.Context(), 5, "pong", false)
+	_, _, err := client.SendMessage(t.Context(), 5, "pong", false)
 	if have, want := err.Error(), "POST /channels/5/messages: platform answered 404"; have != want {
 		t.Errorf("SendMessage error: have %q, want %q", have, want)
 	}
@@ -332,7 +332,7 @@ func TestSendMessageNetworkError(t *testing.T) {
 	api, client := newFakeAPI(t, created(1))
 	api.Close()
 
-	_, err := client.SendMessage(t.Context(), 5, "pong", false)
+	_, _, err := client.SendMessage(t.Context(), 5, "pong", false)
 	if err == nil {
 		t.Fatal("SendMessage to a closed server: have nil error, want one")
 	}

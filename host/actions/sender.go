@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
@@ -20,30 +21,70 @@ const (
 	RateBurst = 10
 )
 
-// ErrQueueFull is returned by Enqueue when the tenant has too many actions
-// waiting.
-var ErrQueueFull = errors.New("too many actions waiting for this bot")
+var (
+	// ErrQueueFull is returned by Enqueue and Do when the bot, or the
+	// plugin, has too many actions waiting.
+	ErrQueueFull = errors.New("too many actions waiting for this bot")
+	// ErrDryRun is returned for requests that need the platform's answer
+	// when no API token is set.
+	ErrDryRun = errors.New("no API token is set, so the host cannot ask the platform (dry run)")
+	// ErrClosed is returned for jobs submitted after Close.
+	ErrClosed = errors.New("sender closed")
+)
 
-// Job is one message to send.
+// Kind is what a Job does.
+type Kind string
+
+const (
+	// KindSend sends Content to ChannelID (a DM channel when DM is set).
+	KindSend Kind = "send"
+	// KindEdit replaces the content of message MessageID in ChannelID.
+	KindEdit Kind = "edit"
+	// KindDelete deletes message MessageID in ChannelID.
+	KindDelete Kind = "delete"
+	// KindSendDM sends Content to user UserID in a direct message.
+	KindSendDM Kind = "send_dm"
+)
+
+// Job is one change a plugin asked for.
 type Job struct {
+	// Kind defaults to KindSend.
+	Kind      Kind
 	ChannelID int64
+	MessageID int64
+	UserID    int64
 	DM        bool
 	Content   string
-	// Plugin and EventType tag the job's log lines.
+	// Plugin and EventType tag the job's log lines and its fair share.
 	Plugin    string
 	EventType string
+}
+
+func (j Job) kind() Kind {
+	if j.Kind == "" {
+		return KindSend
+	}
+	return j.Kind
 }
 
 // SenderConfig configures a Sender.
 type SenderConfig struct {
 	Tenant string
 	// Client sends the requests. Nil makes the sender a dry run: each job is
-	// logged instead of sent.
+	// logged instead of sent, and reads fail with ErrDryRun.
 	Client *Client
-	// QueueSize caps the jobs waiting to be sent.
+	// QueueSize caps the jobs waiting for the bot. Default 256.
 	QueueSize int
-	// MaxAttempts caps the tries of one request, the first included.
+	// PluginQueueSize caps the jobs waiting for one plugin, so one plugin
+	// cannot fill the bot's queue. Default min(64, QueueSize).
+	PluginQueueSize int
+	// MaxAttempts caps the tries of one request after network errors and
+	// 5xx answers, the first included. Default 5. A 429 answer is waited
+	// out and tried again until the job's context ends.
 	MaxAttempts int
+	// InitialBackoff is the first wait after a failure; it doubles up to
+	// 30 s, with jitter. Default 500 ms.
+	InitialBackoff time.Duration
 	// OnSent is told the id of each message the bot sent, so the host can
 	// recognise the message when the platform echoes it back as an event.
 	OnSent  func(messageID int64)
@@ -51,16 +92,37 @@ type SenderConfig struct {
 	Metrics *metrics.Metrics
 }
 
-// Sender sends one tenant's jobs in order, within the platform's rate limit
-// shared by all of the tenant's plugins. Failed requests are retried when
-// the failure is temporary.
+// Sender carries out one bot's jobs and reads. Jobs run one at a time, in
+// order for each plugin, taking the plugins' queues in turn so that a busy
+// plugin does not starve the others. Every request, reads included, shares
+// the bot's rate limit, and a 429 answer pauses all of them.
 type Sender struct {
 	cfg     SenderConfig
 	limiter *rate.Limiter
-	jobs    chan Job
 
-	closeOnce sync.Once
-	done      chan struct{}
+	mu          sync.Mutex
+	queues      map[string][]*pending
+	turns       []string // plugins with queued jobs, in turn order
+	total       int
+	closed      bool
+	pausedUntil time.Time
+	dmChannels  map[int64]int64 // user id → DM channel id
+
+	wake chan struct{}
+	done chan struct{}
+}
+
+// pending is a queued job. A job someone waits for has a result channel and
+// the waiter's context.
+type pending struct {
+	job    Job
+	ctx    context.Context
+	result chan result
+}
+
+type result struct {
+	body []byte
+	err  error
 }
 
 // NewSender returns a sender; Run starts it.
@@ -68,142 +130,371 @@ func NewSender(cfg SenderConfig) *Sender {
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 256
 	}
+	if cfg.PluginQueueSize <= 0 {
+		cfg.PluginQueueSize = min(64, cfg.QueueSize)
+	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 5
+	}
+	if cfg.InitialBackoff <= 0 {
+		cfg.InitialBackoff = 500 * time.Millisecond
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Sender{
-		cfg:     cfg,
-		limiter: rate.NewLimiter(RateLimit, RateBurst),
-		jobs:    make(chan Job, cfg.QueueSize),
-		done:    make(chan struct{}),
+		cfg:        cfg,
+		limiter:    rate.NewLimiter(RateLimit, RateBurst),
+		queues:     map[string][]*pending{},
+		dmChannels: map[int64]int64{},
+		wake:       make(chan struct{}, 1),
+		done:       make(chan struct{}),
 	}
 }
 
-// Enqueue adds a job without waiting. It returns ErrQueueFull when the queue
-// has no room.
+// Enqueue queues a job without waiting for it. It returns ErrQueueFull when
+// the bot's or the plugin's queue has no room.
 func (s *Sender) Enqueue(j Job) error {
+	return s.push(&pending{job: j})
+}
+
+// Do queues a job and waits until it is done or ctx ends, and returns the
+// platform's answer: the message object for sends (the last piece's, for a
+// split message) and edits, nothing for deletes. A job whose ctx ended
+// before its turn is dropped.
+func (s *Sender) Do(ctx context.Context, j Job) ([]byte, error) {
+	p := &pending{job: j, ctx: ctx, result: make(chan result, 1)}
+	if err := s.push(p); err != nil {
+		return nil, err
+	}
 	select {
-	case s.jobs <- j:
-		return nil
-	default:
+	case r := <-p.result:
+		return r.body, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *Sender) push(p *pending) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	q := s.queues[p.job.Plugin]
+	if s.total >= s.cfg.QueueSize || len(q) >= s.cfg.PluginQueueSize {
 		return ErrQueueFull
 	}
+	if len(q) == 0 {
+		s.turns = append(s.turns, p.job.Plugin)
+	}
+	s.queues[p.job.Plugin] = append(q, p)
+	s.total++
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return nil
 }
 
-// Run sends jobs until ctx is done or Close has been called and the queue is
-// empty.
+// next takes the first job of the plugin whose turn it is.
+func (s *Sender) next() (*pending, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.turns) == 0 {
+		return nil, false
+	}
+	plugin := s.turns[0]
+	q := s.queues[plugin]
+	p := q[0]
+	q[0] = nil
+	q = q[1:]
+	s.turns = s.turns[1:]
+	if len(q) > 0 {
+		s.queues[plugin] = q
+		s.turns = append(s.turns, plugin) // to the back of the line
+	} else {
+		delete(s.queues, plugin)
+	}
+	s.total--
+	return p, true
+}
+
+// Run carries out jobs until ctx is done, or Close has been called and the
+// queue is empty.
 func (s *Sender) Run(ctx context.Context) {
 	for {
+		if p, ok := s.next(); ok {
+			s.run(ctx, p)
+			continue
+		}
 		select {
-		case j := <-s.jobs:
-			s.send(ctx, j)
+		case <-s.wake:
 		case <-s.done:
-			for {
-				select {
-				case j := <-s.jobs:
-					s.send(ctx, j)
-				default:
-					return
-				}
+			if p, ok := s.next(); ok {
+				s.run(ctx, p)
+				continue
 			}
+			return
 		case <-ctx.Done():
 			return
 		}
 	}
 }
 
-// Close makes Run return once the queue is empty.
+// Close stops new jobs; Run returns once the queued ones are done.
 func (s *Sender) Close() {
-	s.closeOnce.Do(func() { close(s.done) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.closed = true
+		close(s.done)
+	}
 }
 
-func (s *Sender) send(ctx context.Context, j Job) {
-	logger := s.cfg.Logger.With("plugin", j.Plugin, "event", j.EventType, "channel", j.ChannelID)
-	pieces := Split(j.Content, MaxMessageChars)
+func (s *Sender) run(ctx context.Context, p *pending) {
+	if p.ctx != nil {
+		if p.ctx.Err() != nil {
+			return // the waiter gave up before the job's turn
+		}
+		// A waited-for job ends with its waiter, or with the sender.
+		jobCtx, cancel := context.WithCancel(p.ctx)
+		stop := context.AfterFunc(ctx, cancel)
+		defer func() {
+			stop()
+			cancel()
+		}()
+		ctx = jobCtx
+	}
 
+	body, err := s.execute(ctx, p.job)
+	if err != nil {
+		s.logFailure(p.job, err)
+	}
+	if p.result != nil {
+		p.result <- result{body, err}
+	}
+}
+
+func (s *Sender) execute(ctx context.Context, j Job) ([]byte, error) {
+	logger := s.cfg.Logger.With("plugin", j.Plugin, "event", j.EventType, "action", string(j.kind()))
 	if s.cfg.Client == nil {
-		for _, p := range pieces {
-			logger.Info("dry run: no token set, message not sent", "dm", j.DM, "content", p)
-		}
-		return
+		s.logDryRun(logger, j)
+		return []byte(`{}`), nil
 	}
-	for _, p := range pieces {
-		m, err := s.sendWithRetry(ctx, logger, j, p)
+
+	switch j.kind() {
+	case KindSend:
+		return s.sendPieces(ctx, logger, j.ChannelID, j.DM, j.Content)
+	case KindSendDM:
+		channel, err := s.dmChannel(ctx, logger, j.UserID)
 		if err != nil {
-			s.logFailure(logger, err)
-			return // the rest of a split message would read out of context
+			return nil, err
 		}
-		if s.cfg.OnSent != nil && m.ID != 0 {
-			s.cfg.OnSent(m.ID)
+		return s.sendPieces(ctx, logger, channel, true, j.Content)
+	case KindEdit:
+		if n := UTF16Len(j.Content); n > MaxMessageChars {
+			return nil, fmt.Errorf("edit content is %d characters, over the platform's limit of %d; an edit cannot be split", n, MaxMessageChars)
 		}
-		s.count(endpointOf(j), nil)
+		return s.call(ctx, logger, "edit_message", func(ctx context.Context) ([]byte, error) {
+			return s.cfg.Client.EditMessage(ctx, j.ChannelID, j.MessageID, j.Content)
+		}, nil)
+	case KindDelete:
+		_, err := s.call(ctx, logger, "delete_message", func(ctx context.Context) ([]byte, error) {
+			return nil, s.cfg.Client.DeleteMessage(ctx, j.ChannelID, j.MessageID)
+		}, nil)
+		return []byte(`{}`), err
 	}
+	return nil, fmt.Errorf("unknown job kind %q", j.Kind)
 }
 
-func (s *Sender) sendWithRetry(ctx context.Context, logger *slog.Logger, j Job, content string) (Message, error) {
-	endpoint := endpointOf(j)
-	backoff := 500 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		if err := s.limiter.Wait(ctx); err != nil {
-			return Message{}, err
+// sendPieces sends content, split to the platform's limit, and returns the
+// answer to the last piece. It stops at the first piece that fails, since
+// the rest would read out of context.
+func (s *Sender) sendPieces(ctx context.Context, logger *slog.Logger, channel int64, dm bool, content string) ([]byte, error) {
+	endpoint := "channel_messages"
+	if dm {
+		endpoint = "dm_messages"
+	}
+	var last []byte
+	for _, piece := range Split(content, MaxMessageChars) {
+		var m Message
+		raw, err := s.call(ctx, logger.With("channel", channel), endpoint, func(ctx context.Context) ([]byte, error) {
+			var (
+				raw []byte
+				err error
+			)
+			m, raw, err = s.cfg.Client.SendMessage(ctx, channel, piece, dm)
+			return raw, err
+		}, func() {
+			if s.cfg.OnSent != nil && m.ID != 0 {
+				s.cfg.OnSent(m.ID)
+			}
+		})
+		if err != nil {
+			return nil, err
 		}
-		m, err := s.cfg.Client.SendMessage(ctx, j.ChannelID, content, j.DM)
+		last = raw
+	}
+	return last, nil
+}
+
+// dmChannel returns the DM channel with a user, opening it the first time.
+func (s *Sender) dmChannel(ctx context.Context, logger *slog.Logger, userID int64) (int64, error) {
+	s.mu.Lock()
+	channel, ok := s.dmChannels[userID]
+	s.mu.Unlock()
+	if ok {
+		return channel, nil
+	}
+	_, err := s.call(ctx, logger, "open_dm", func(ctx context.Context) ([]byte, error) {
+		var err error
+		channel, err = s.cfg.Client.OpenDM(ctx, userID)
+		return nil, err
+	}, nil)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.dmChannels[userID] = channel
+	s.mu.Unlock()
+	return channel, nil
+}
+
+// Read sends a GET to path (relative to the API base) under the bot's rate
+// limit and retry policy and returns the answer.
+func (s *Sender) Read(ctx context.Context, endpoint, path string) ([]byte, error) {
+	if s.cfg.Client == nil {
+		return nil, ErrDryRun
+	}
+	logger := s.cfg.Logger.With("action", endpoint)
+	return s.call(ctx, logger, endpoint, func(ctx context.Context) ([]byte, error) {
+		return s.cfg.Client.Do(ctx, "GET", path, nil, nil)
+	}, nil)
+}
+
+// call runs one request under the rate limit, retrying 429 answers after the
+// wait the platform asks for and temporary failures with back-off. onSuccess
+// runs before the success is counted, so that a counter that moved means its
+// effects are visible.
+func (s *Sender) call(ctx context.Context, logger *slog.Logger, endpoint string, do func(context.Context) ([]byte, error), onSuccess func()) ([]byte, error) {
+	backoff := s.cfg.InitialBackoff
+	for attempt := 1; ; attempt++ {
+		if err := s.waitTurn(ctx); err != nil {
+			return nil, err
+		}
+		raw, err := do(ctx)
 		if err == nil {
-			// Counted by the caller once the message id is remembered, so a
-			// counter that moved means the echo of the message is recognised.
-			return m, nil
+			if onSuccess != nil {
+				onSuccess()
+			}
+			s.count(endpoint, nil)
+			return raw, nil
 		}
 		s.count(endpoint, err)
-		if !IsRetryable(err) || attempt >= s.cfg.MaxAttempts {
-			return Message{}, err
+
+		var api *APIError
+		isAPI := errors.As(err, &api)
+		rateLimited := isAPI && api.Status == 429
+		if !IsRetryable(err) || (!rateLimited && attempt >= s.cfg.MaxAttempts) {
+			return nil, err
 		}
 
-		wait := backoff + rand.N(backoff/2) // jitter spreads out bots that failed together
+		wait := backoff + rand.N(backoff/2+1) // jitter spreads out bots that failed together
 		backoff = min(backoff*2, 30*time.Second)
-		var api *APIError
-		if errors.As(err, &api) && api.RetryAfter > 0 {
+		if isAPI && api.RetryAfter > 0 {
 			wait = api.RetryAfter
 		}
-		logger.Debug("retrying api request", "attempt", attempt, "wait", wait, "err", err)
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return Message{}, ctx.Err()
+		if rateLimited {
+			// Every request of this bot would be refused until then.
+			s.pause(wait)
+		}
+		logger.Debug("retrying api request", "endpoint", endpoint, "attempt", attempt, "wait", wait, "err", err)
+		if !sleep(ctx, wait) {
+			return nil, ctx.Err()
 		}
 	}
 }
 
-func endpointOf(j Job) string {
-	if j.DM {
-		return "dm_messages"
+// waitTurn waits out a pause the platform asked for, then for a token of
+// the rate limiter.
+func (s *Sender) waitTurn(ctx context.Context) error {
+	s.mu.Lock()
+	until := s.pausedUntil
+	s.mu.Unlock()
+	if d := time.Until(until); d > 0 && !sleep(ctx, d) {
+		return ctx.Err()
 	}
-	return "channel_messages"
+	return s.limiter.Wait(ctx)
+}
+
+func (s *Sender) pause(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if until := time.Now().Add(d); until.After(s.pausedUntil) {
+		s.pausedUntil = until
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (s *Sender) count(endpoint string, err error) {
 	if s.cfg.Metrics == nil {
 		return
 	}
-	status := "200"
+	s.cfg.Metrics.APIRequests.WithLabelValues(s.cfg.Tenant, endpoint, statusLabel(err)).Inc()
+}
+
+func statusLabel(err error) string {
 	var api *APIError
 	switch {
 	case err == nil:
+		return "200"
 	case errors.As(err, &api):
-		status = strconv.Itoa(api.Status)
-	default:
-		status = "error"
+		return strconv.Itoa(api.Status)
 	}
-	s.cfg.Metrics.APIRequests.WithLabelValues(s.cfg.Tenant, endpoint, status).Inc()
+	return "error"
 }
 
-func (s *Sender) logFailure(logger *slog.Logger, err error) {
+func (s *Sender) logDryRun(logger *slog.Logger, j Job) {
+	switch j.kind() {
+	case KindSend, KindSendDM:
+		target := []any{"channel", j.ChannelID, "dm", j.DM}
+		if j.kind() == KindSendDM {
+			target = []any{"user", j.UserID, "dm", true}
+		}
+		for _, piece := range Split(j.Content, MaxMessageChars) {
+			logger.Info("dry run: no token set, message not sent", append(target, "content", piece)...)
+		}
+	default:
+		logger.Info("dry run: no token set, action not done", "channel", j.ChannelID, "message", j.MessageID)
+	}
+}
+
+// logFailure writes the one line a failed job gets, and counts it.
+func (s *Sender) logFailure(j Job, err error) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return // the waiter or the host gave up; it reports that itself
+	}
+	if s.cfg.Metrics != nil {
+		s.cfg.Metrics.Actions.WithLabelValues(s.cfg.Tenant, string(j.kind()), "failed").Inc()
+	}
+	attrs := []any{"plugin", j.Plugin, "event", j.EventType, "action", string(j.kind())}
 	var api *APIError
 	if errors.As(err, &api) {
-		logger.Error("sending message failed", "status", api.Status, "code", api.Code, "err", err)
-		return
+		attrs = append(attrs, "status", api.Status, "code", api.Code)
+	} else {
+		attrs = append(attrs, "status", "error")
 	}
-	logger.Error("sending message failed", "err", err)
+	attrs = append(attrs, "err", err)
+	s.cfg.Logger.Error("action failed", attrs...)
 }

@@ -166,8 +166,8 @@ func TestSenderClientErrorNotRetried(t *testing.T) {
 		t.Fatalf("log lines: have %d, want 1:\n%s", len(lines), logs.String())
 	}
 	line := lines[0]
-	if line["level"] != "ERROR" || line["msg"] != "sending message failed" {
-		t.Errorf("log line: have level %v and msg %q, want ERROR and %q", line["level"], line["msg"], "sending message failed")
+	if line["level"] != "ERROR" || line["msg"] != "action failed" {
+		t.Errorf("log line: have level %v and msg %q, want ERROR and %q", line["level"], line["msg"], "action failed")
 	}
 	if line["status"] != 400.0 || line["code"] != "INVALID_CONTENT" || line["plugin"] != "ping" {
 		t.Errorf("log line attributes: have %v, want status 400, code INVALID_CONTENT and plugin ping", line)
@@ -189,7 +189,7 @@ func TestSenderGivesUpAfterMaxAttempts(t *testing.T) {
 		switch line["msg"] {
 		case "retrying api request":
 			retries++
-		case "sending message failed":
+		case "action failed":
 			failures++
 			if line["status"] != 502.0 {
 				t.Errorf("failure log line: have status %v, want 502", line["status"])
@@ -207,7 +207,7 @@ func TestSenderDryRun(t *testing.T) {
 	runSender(t, actions.SenderConfig{Tenant: "t1", Logger: newLogger(&logs)}, pingJob("pong"))
 
 	want := `{"level":"INFO","msg":"dry run: no token set, message not sent",` +
-		`"plugin":"ping","event":"MESSAGE_CREATE","channel":5,"dm":false,"content":"pong"}` + "\n"
+		`"plugin":"ping","event":"MESSAGE_CREATE","action":"send","channel":5,"dm":false,"content":"pong"}` + "\n"
 	if have := logs.String(); have != want {
 		t.Errorf("log:\nhave %s\nwant %s", have, want)
 	}

@@ -15,7 +15,7 @@ func Split(text string, limit int) []string {
 		limit = 2 // room for one surrogate pair
 	}
 	var pieces []string
-	for utf16Len(text) > limit {
+	for UTF16Len(text) > limit {
 		// Find the byte offset where the piece reaches the limit.
 		end, units := 0, 0
 		for end < len(text) {
@@ -45,7 +45,9 @@ func Split(text string, limit int) []string {
 	return pieces
 }
 
-func utf16Len(s string) int {
+// UTF16Len returns the length of s in UTF-16 code units, the unit the
+// platform's JavaScript counts message length in.
+func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		if r >= 0x10000 {

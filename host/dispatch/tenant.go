@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,56 +132,121 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 	}
 }
 
-// queuedResult is what a guest reads after an action was queued.
-var queuedResult = []byte(`{"status":"queued"}`)
-
 // actionFunc returns the function that carries out the actions one plugin
 // asks for while handling ev.
 func (t *Tenant) actionFunc(ev *event.Event, plugin string) runtime.ActionFunc {
 	return func(ctx context.Context, req abi.ActionRequest) ([]byte, error) {
-		result, err := t.action(ev, plugin, req)
-		outcome := "queued"
-		if err != nil {
+		result, err := t.action(ctx, ev, plugin, req)
+		outcome := "ok"
+		var ae *runtime.ActionError
+		switch {
+		case err == nil && string(result) == abi.QueuedResult:
+			outcome = "queued"
+		case errors.As(err, &ae) && ae.Code != abi.ErrFailed:
 			outcome = "rejected"
+		case err != nil:
+			outcome = "failed"
 		}
 		t.Metrics.Actions.WithLabelValues(t.ID, actionLabel(req.Type), outcome).Inc()
 		return result, err
 	}
 }
 
-func (t *Tenant) action(ev *event.Event, plugin string, req abi.ActionRequest) ([]byte, error) {
+func invalid(format string, args ...any) error {
+	return &runtime.ActionError{Code: abi.ErrInvalid, Message: fmt.Sprintf(format, args...)}
+}
+
+func (t *Tenant) action(ctx context.Context, ev *event.Event, plugin string, req abi.ActionRequest) ([]byte, error) {
 	job := actions.Job{Content: req.Content, Plugin: plugin, EventType: ev.Type}
+	need := func(ok bool, field string) error {
+		if ok {
+			return nil
+		}
+		return invalid("%s: %s is missing or not positive", req.Type, field)
+	}
+	var err error
+
 	switch req.Type {
 	case abi.ActionSendMessage:
-		if req.ChannelID <= 0 {
-			return nil, &runtime.ActionError{Code: abi.ErrInvalid, Message: "send_message: channelId must be a positive channel id"}
-		}
-		job.ChannelID = req.ChannelID
+		job.Kind, job.ChannelID = actions.KindSend, req.ChannelID
+		err = errors.Join(need(req.ChannelID > 0, "channelId"), need(req.Content != "", "content"))
 	case abi.ActionReply:
 		if ev.Fields.ChannelID == 0 {
 			return nil, &runtime.ActionError{Code: abi.ErrUnavailable, Message: fmt.Sprintf("reply: a %s event has no channel to reply in", ev.Type)}
 		}
-		job.ChannelID = ev.Fields.ChannelID
-		job.DM = ev.IsDM()
+		job.Kind, job.ChannelID, job.DM = actions.KindSend, ev.Fields.ChannelID, ev.IsDM()
+		err = need(req.Content != "", "content")
+	case abi.ActionEditMessage:
+		job.Kind, job.ChannelID, job.MessageID = actions.KindEdit, req.ChannelID, req.MessageID
+		err = errors.Join(need(req.ChannelID > 0, "channelId"), need(req.MessageID > 0, "messageId"), need(req.Content != "", "content"))
+		if n := actions.UTF16Len(req.Content); err == nil && n > actions.MaxMessageChars {
+			err = invalid("edit_message: content is %d characters, over the platform's limit of %d", n, actions.MaxMessageChars)
+		}
+	case abi.ActionDeleteMessage:
+		job.Kind, job.ChannelID, job.MessageID = actions.KindDelete, req.ChannelID, req.MessageID
+		err = errors.Join(need(req.ChannelID > 0, "channelId"), need(req.MessageID > 0, "messageId"))
+	case abi.ActionSendDM:
+		job.Kind, job.UserID = actions.KindSendDM, req.UserID
+		err = errors.Join(need(req.UserID > 0, "userId"), need(req.Content != "", "content"))
+	case abi.ActionGetMe:
+		return t.read(ctx, req.Type, "/bot/me")
+	case abi.ActionGetChannel:
+		if err := need(req.ChannelID > 0, "channelId"); err != nil {
+			return nil, err
+		}
+		return t.read(ctx, req.Type, "/channels/"+strconv.FormatInt(req.ChannelID, 10))
+	case abi.ActionGetMember:
+		if err := errors.Join(need(req.GuildID > 0, "guildId"), need(req.UserID > 0, "userId")); err != nil {
+			return nil, err
+		}
+		return t.read(ctx, req.Type, "/guilds/"+strconv.FormatInt(req.GuildID, 10)+"/members/"+strconv.FormatInt(req.UserID, 10))
 	default:
 		return nil, &runtime.ActionError{Code: abi.ErrUnknownAction, Message: fmt.Sprintf("unknown action type %q", req.Type)}
 	}
-	if req.Content == "" {
-		return nil, &runtime.ActionError{Code: abi.ErrInvalid, Message: req.Type + ": content is empty"}
-	}
-
-	if err := t.Sender.Enqueue(job); err != nil {
-		if errors.Is(err, actions.ErrQueueFull) {
-			return nil, &runtime.ActionError{Code: abi.ErrLimit, Message: err.Error()}
-		}
+	if err != nil {
 		return nil, err
 	}
-	return queuedResult, nil
+
+	if !req.Wait {
+		if err := t.Sender.Enqueue(job); err != nil {
+			return nil, actionError(req.Type, err)
+		}
+		return []byte(abi.QueuedResult), nil
+	}
+	result, err := t.Sender.Do(ctx, job)
+	if err != nil {
+		return nil, actionError(req.Type, err)
+	}
+	return result, nil
+}
+
+func (t *Tenant) read(ctx context.Context, action, path string) ([]byte, error) {
+	result, err := t.Sender.Read(ctx, action, path)
+	if err != nil {
+		return nil, actionError(action, err)
+	}
+	return result, nil
+}
+
+// actionError turns a sender's error into the code and message the guest
+// sees.
+func actionError(action string, err error) error {
+	code := int32(abi.ErrFailed)
+	switch {
+	case errors.Is(err, actions.ErrQueueFull):
+		code = abi.ErrLimit
+	case errors.Is(err, actions.ErrDryRun), errors.Is(err, actions.ErrClosed):
+		code = abi.ErrUnavailable
+	case errors.Is(err, context.DeadlineExceeded):
+		return &runtime.ActionError{Code: abi.ErrFailed, Message: action + ": timed out at the plugin's deadline"}
+	}
+	return &runtime.ActionError{Code: code, Message: action + ": " + err.Error()}
 }
 
 func actionLabel(typ string) string {
 	switch typ {
-	case abi.ActionSendMessage, abi.ActionReply:
+	case abi.ActionSendMessage, abi.ActionReply, abi.ActionEditMessage, abi.ActionDeleteMessage,
+		abi.ActionSendDM, abi.ActionGetMe, abi.ActionGetChannel, abi.ActionGetMember:
 		return typ
 	}
 	return "unknown"
