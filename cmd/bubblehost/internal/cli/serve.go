@@ -91,8 +91,8 @@ func (c *cli) runHost(ctx context.Context, cfg host.Config, logger *slog.Logger,
 
 	// host.Start logs a warning for each tenant that accepts unsigned
 	// webhooks, so this command does not repeat it.
-	logger.Info("starting bubblehost", "listen", cfg.Listen, "tenants", slices.Sorted(maps.Keys(cfg.Tenants)),
-		"data_dir", cfg.DataDir)
+	logger.Info("starting bubblehost", "version", c.versionString(), "listen", cfg.Listen,
+		"tenants", slices.Sorted(maps.Keys(cfg.Tenants)), "data_dir", cfg.DataDir)
 
 	// Listening before Start reports a busy port before the plugins are
 	// compiled, which can take seconds.
