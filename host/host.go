@@ -11,49 +11,34 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/bubblehost/bubblehost/host/actions"
 	"github.com/bubblehost/bubblehost/host/dedupe"
-	"github.com/bubblehost/bubblehost/host/dispatch"
 	"github.com/bubblehost/bubblehost/host/intake"
 	"github.com/bubblehost/bubblehost/host/metrics"
 	"github.com/bubblehost/bubblehost/host/queue"
 	"github.com/bubblehost/bubblehost/host/runtime"
-	"github.com/bubblehost/bubblehost/host/signature"
 )
 
 // Host is one running bubblehost: every tenant's intake, queue, plugins and
 // action senders.
 type Host struct {
-	cfg     Config
 	logger  *slog.Logger
 	metrics *metrics.Metrics
 	queue   queue.Queue
 	dedupe  *dedupe.Set
 	intake  *intake.Handler
 	engine  *runtime.Engine
-	tenants map[string]*tenant
+
+	mu      sync.Mutex // serializes Start, Reload and Shutdown
+	cfg     Config
+	tenants atomic.Pointer[map[string]*tenant]
+	started bool
 
 	ready    atomic.Bool
+	workCtx  context.Context    // ends when a shutdown gives up waiting
 	stopWork context.CancelFunc // aborts plugin calls and API requests
-	workCtx  context.Context
-	runners  sync.WaitGroup
-	senders  sync.WaitGroup
-}
-
-// tenant is everything the host keeps for one bot.
-type tenant struct {
-	id       string
-	cfg      TenantConfig
-	auth     intake.Tenant
-	dispatch *dispatch.Tenant
-	sender   *actions.Sender
-	client   *actions.Client // nil in a dry run
-	plugins  []*runtime.Plugin
-	logger   *slog.Logger
 }
 
 // New checks cfg, fills in defaults and builds a host. It loads no plugins
@@ -73,13 +58,9 @@ func New(cfg Config, logger *slog.Logger) (*Host, error) {
 		metrics: metrics.New(),
 		queue:   queue.NewMemory(cfg.QueueSize),
 		dedupe:  dedupe.New(cfg.DedupeWindow),
-		tenants: map[string]*tenant{},
 	}
 	h.workCtx, h.stopWork = context.WithCancel(context.Background())
-
-	for id, tc := range cfg.Tenants {
-		h.tenants[id] = h.newTenant(id, tc)
-	}
+	h.tenants.Store(&map[string]*tenant{})
 	h.intake = intake.New(intake.Config{
 		Lookup:       h.lookup,
 		Queue:        h.queue,
@@ -91,48 +72,23 @@ func New(cfg Config, logger *slog.Logger) (*Host, error) {
 	return h, nil
 }
 
-func (h *Host) newTenant(id string, tc TenantConfig) *tenant {
-	logger := h.logger.With("tenant", id)
-	t := &tenant{id: id, cfg: tc, logger: logger}
-
-	mode := intake.Required
-	switch tc.Signature {
-	case SignatureOptional:
-		mode = intake.Optional
-	case SignatureOff:
-		mode = intake.Off
-	}
-	t.auth = intake.Tenant{Mode: mode, Verifier: signature.NewVerifier(tc.Secrets)}
-
-	if tc.Token != "" {
-		t.client = actions.NewClient(tc.APIBase, tc.Token, nil)
-	}
-	t.dispatch = dispatch.NewTenant(id, tc.Concurrency, nil, logger, h.metrics)
-	t.sender = actions.NewSender(actions.SenderConfig{
-		Tenant:  id,
-		Client:  t.client,
-		OnSent:  t.dispatch.RememberSent,
-		Logger:  logger.With("component", "actions"),
-		Metrics: h.metrics,
-	})
-	t.dispatch.Sender = t.sender
-	if tc.BotUserID != 0 {
-		t.dispatch.SetBotUserID(tc.BotUserID)
-	}
-	return t
-}
-
 func (h *Host) lookup(id string) (intake.Tenant, bool) {
-	t, ok := h.tenants[id]
+	t, ok := (*h.tenants.Load())[id]
 	if !ok {
 		return intake.Tenant{}, false
 	}
-	return t.auth, true
+	return *t.auth.Load(), true
 }
 
 // Start loads every tenant's plugins and starts processing events. A plugin
 // that fails to load is logged and skipped; the host serves on without it.
 func (h *Host) Start(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.started {
+		return errors.New("host already started")
+	}
+
 	engine, err := runtime.NewEngine(ctx, runtime.EngineConfig{
 		CacheDir: h.cfg.CacheDir,
 		Logger:   h.logger.With("component", "runtime"),
@@ -142,58 +98,84 @@ func (h *Host) Start(ctx context.Context) error {
 	}
 	h.engine = engine
 
-	for _, t := range h.tenants {
-		if t.cfg.Signature != SignatureRequired {
-			t.logger.Warn("tenant accepts unsigned webhooks; anyone who knows its URL can send it events",
-				"signature", string(t.cfg.Signature))
-		}
-		if t.client == nil {
-			t.logger.Warn("tenant has no API token; replies are logged instead of sent")
-		}
-		plugins := h.loadPlugins(ctx, t)
-		t.plugins = plugins
-		t.dispatch.SetPlugins(plugins)
-		t.logger.Info("tenant ready", "plugins", len(plugins), "plugin_dir", t.cfg.PluginDir)
-
-		h.senders.Add(1)
-		go func() {
-			defer h.senders.Done()
-			t.sender.Run(h.workCtx)
-		}()
-		h.runners.Add(1)
-		go func() {
-			defer h.runners.Done()
-			t.dispatch.Run(h.workCtx, h.queue, h.workCtx)
-		}()
-		if t.client != nil && t.cfg.BotUserID == 0 {
-			go h.learnBotUser(t)
-		}
+	tenants := map[string]*tenant{}
+	for id, tc := range h.cfg.Tenants {
+		t := h.newTenant(id, tc)
+		t.start(ctx)
+		tenants[id] = t
 	}
+	h.tenants.Store(&tenants)
+	h.started = true
 	h.ready.Store(true)
 	return nil
 }
 
-// learnBotUser asks the platform who the bot is, so its own messages can be
-// ignored, retrying with back-off until the host stops.
-func (h *Host) learnBotUser(t *tenant) {
-	wait := time.Second
-	for {
-		ctx, cancel := context.WithTimeout(h.workCtx, 10*time.Second)
-		me, err := t.client.Me(ctx)
-		cancel()
-		if err == nil {
-			t.dispatch.SetBotUserID(me.UserID())
-			t.logger.Info("learned the bot's user id", "bot_user_id", me.UserID())
-			return
-		}
-		t.logger.Warn("asking the platform for the bot's user id failed; retrying", "err", err, "wait", wait)
-		select {
-		case <-time.After(wait):
-		case <-h.workCtx.Done():
-			return
-		}
-		wait = min(wait*2, 5*time.Minute)
+// Reload applies a new configuration without a restart: tenants are added
+// and removed, secrets, tokens and plugin settings change in place, and
+// events in flight are not dropped. An invalid cfg is rejected whole and the
+// running configuration stays. Settings that need a restart (listen address,
+// data and cache folders, body cap, queue size, a tenant's concurrency) keep
+// their running values and are reported in the log.
+func (h *Host) Reload(ctx context.Context, cfg Config) error {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return err
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.started {
+		return errors.New("host not started")
+	}
+
+	old := h.cfg
+	for key, changed := range map[string]bool{
+		"listen":         cfg.Listen != old.Listen,
+		"data_dir":       cfg.DataDir != old.DataDir,
+		"cache_dir":      cfg.CacheDir != old.CacheDir,
+		"max_body_bytes": cfg.MaxBodyBytes != old.MaxBodyBytes,
+		"queue_size":     cfg.QueueSize != old.QueueSize,
+	} {
+		if changed {
+			h.logger.Warn("setting changed but takes effect only after a restart", "key", key)
+		}
+	}
+	// Keep what needs a restart, so the running config says what is in force.
+	cfg.Listen, cfg.DataDir, cfg.CacheDir = old.Listen, old.DataDir, old.CacheDir
+	cfg.MaxBodyBytes, cfg.QueueSize = old.MaxBodyBytes, old.QueueSize
+
+	current := *h.tenants.Load()
+	next := make(map[string]*tenant, len(cfg.Tenants))
+	var removed []*tenant
+	for id, t := range current {
+		if _, ok := cfg.Tenants[id]; !ok {
+			removed = append(removed, t)
+		}
+	}
+	for id, tc := range cfg.Tenants {
+		if t, ok := current[id]; ok {
+			if tc.Concurrency != t.config().Concurrency {
+				t.logger.Warn("setting changed but takes effect only after a restart", "key", "tenants."+id+".concurrency")
+				tc.Concurrency = t.config().Concurrency
+				cfg.Tenants[id] = tc
+			}
+			t.update(ctx, tc)
+			next[id] = t
+			continue
+		}
+		t := h.newTenant(id, tc)
+		t.start(ctx)
+		t.logger.Info("tenant added")
+		next[id] = t
+	}
+	h.tenants.Store(&next)
+	h.cfg = cfg
+
+	for _, t := range removed {
+		t.logger.Info("tenant removed; finishing its accepted events")
+		go t.stop(context.Background())
+	}
+	h.logger.Info("configuration reloaded", "tenants", len(next), "removed", len(removed))
+	return nil
 }
 
 // Handler returns the host's HTTP routes: POST /webhook/{tenant},
@@ -222,61 +204,36 @@ func (h *Host) Handler() http.Handler {
 // already accepted until ctx is done, then releases the plugins. Events still
 // queued when ctx ends are lost and counted in the returned error.
 func (h *Host) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+
 	h.ready.Store(false)
 	h.intake.Stop()
 	h.queue.Close()
 
-	var errs []error
-	if !waitGroup(ctx, &h.runners) {
-		left := 0
-		for id := range h.tenants {
-			left += h.queue.Len(id)
+	tenants := *h.tenants.Load()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(tenants))
+	for _, t := range tenants {
+		wg.Go(func() { errs <- t.stop(ctx) })
+	}
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		if err != nil {
+			all = append(all, err)
 		}
-		// TODO: name the unfinished events by key; the durable queue keeps
-		// them for the next start instead.
-		h.logger.Error("shutdown timed out; abandoning events", "queued", left)
-		errs = append(errs, fmt.Errorf("shutdown timed out with %d events still queued", left))
-		h.stopWork()
-		h.runners.Wait()
-	}
-	for _, t := range h.tenants {
-		t.sender.Close()
-	}
-	if !waitGroup(ctx, &h.senders) {
-		h.logger.Error("shutdown timed out; abandoning unsent actions")
-		errs = append(errs, errors.New("shutdown timed out with actions unsent"))
-		h.stopWork()
-		h.senders.Wait()
 	}
 	h.stopWork()
 
-	closeCtx := context.Background()
-	for _, t := range h.tenants {
-		for _, p := range t.plugins {
-			p.Close(closeCtx)
-		}
-	}
 	if h.engine != nil {
-		if err := h.engine.Close(closeCtx); err != nil {
-			errs = append(errs, fmt.Errorf("closing the plugin runtime: %w", err))
+		if err := h.engine.Close(context.Background()); err != nil {
+			all = append(all, fmt.Errorf("closing the plugin runtime: %w", err))
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(all...)
 }
 
 // Metrics returns the host's metrics.
 func (h *Host) Metrics() *metrics.Metrics { return h.metrics }
-
-func waitGroup(ctx context.Context, wg *sync.WaitGroup) bool {
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}

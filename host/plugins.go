@@ -2,6 +2,8 @@ package host
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -9,67 +11,176 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bubblehost/bubblehost/abi"
 	"github.com/bubblehost/bubblehost/host/runtime"
 )
 
-// loadPlugins loads every *.wasm file in the tenant's plugin folder. A module
-// that fails to load is logged with the reason and skipped.
-func (h *Host) loadPlugins(ctx context.Context, t *tenant) []*runtime.Plugin {
-	entries, err := os.ReadDir(t.cfg.PluginDir)
+// pluginFile is one *.wasm file of a tenant's plugin folder and what became
+// of it. A file whose newest version failed to load keeps serving its
+// previous version, if it had one.
+type pluginFile struct {
+	name     string // file name in the folder
+	path     string
+	hash     string // of the version last tried
+	plugin   *runtime.Plugin
+	err      error // why the version last tried was rejected
+	loadedAt time.Time
+}
+
+// folderFile is a complete module file read from a plugin folder.
+type folderFile struct {
+	name, path, hash string
+	data             []byte
+}
+
+// scanFolder reads every *.wasm file of dir.
+func scanFolder(dir string) ([]folderFile, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []folderFile
+	for _, e := range entries {
+		name := e.Name()
+		if !isModuleName(name) {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		info, err := os.Stat(path) // follows symlinks, as a ConfigMap mount has
+		if err != nil || info.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		files = append(files, folderFile{name: name, path: path, hash: hex.EncodeToString(sum[:]), data: data})
+	}
+	return files, nil
+}
+
+// isModuleName reports whether a file name is a plugin module: *.wasm, not
+// hidden. Editors' temporary and backup files do not match.
+func isModuleName(name string) bool {
+	return strings.HasSuffix(name, ".wasm") && !strings.HasPrefix(name, ".")
+}
+
+// reloadPlugins scans the plugin folder and applies it. With force, every
+// module is loaded again, as when its limits or configuration changed.
+func (t *tenant) reloadPlugins(ctx context.Context, force bool) {
+	dir := t.config().PluginDir
+	files, err := scanFolder(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			t.logger.Warn("plugin folder does not exist; the tenant has no plugins", "plugin_dir", t.cfg.PluginDir)
+			t.logger.Warn("plugin folder does not exist; the tenant has no plugins", "plugin_dir", dir)
 		} else {
-			t.logger.Error("reading plugin folder failed", "plugin_dir", t.cfg.PluginDir, "err", err)
+			t.logger.Error("reading plugin folder failed; keeping the plugins loaded", "plugin_dir", dir, "err", err)
+			return
 		}
-		return nil
 	}
+	t.applyFolder(ctx, files, force)
+}
 
-	var plugins []*runtime.Plugin
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".wasm") {
-			continue
+// applyFolder makes the tenant's plugins match files: new modules are
+// loaded, changed ones replace their previous version, removed ones are
+// unloaded. A module that fails to load is reported and, if it replaced a
+// working version, that version keeps serving. Events see the old set or
+// the new set, never a mix, and the old versions are closed once the events
+// running on them are done.
+func (t *tenant) applyFolder(ctx context.Context, files []folderFile, force bool) {
+	st := &t.plugins
+	st.mu.Lock()
+	defer st.mu.Unlock()
+
+	h := t.host
+	seen := map[string]bool{}
+	for _, f := range files {
+		seen[f.name] = true
+		cur := st.files[f.name]
+		if cur != nil && cur.hash == f.hash && !force {
+			continue // unchanged, whether it loaded or not
 		}
-		path := filepath.Join(t.cfg.PluginDir, e.Name())
-		p, err := h.loadPlugin(ctx, t, path)
+		p, err := t.load(ctx, f)
 		if err != nil {
 			h.metrics.PluginLoads.WithLabelValues(t.id, "error").Inc()
-			t.logger.Error("plugin rejected", "file", path, "err", err)
-			continue
-		}
-		name := p.Manifest().Name
-		if i := slices.IndexFunc(plugins, func(q *runtime.Plugin) bool { return q.Manifest().Name == name }); i >= 0 {
-			h.metrics.PluginLoads.WithLabelValues(t.id, "error").Inc()
-			t.logger.Error("plugin rejected: another file already has its name", "file", path, "plugin", name, "other_file", plugins[i].Source())
-			p.Close(ctx)
+			if cur != nil && cur.plugin != nil && cur.hash != f.hash {
+				t.logger.Error("plugin rejected; the previous version keeps serving", "file", f.path, "err", err,
+					"plugin", cur.plugin.Manifest().Name, "version", cur.plugin.Manifest().Version)
+				cur.hash, cur.err = f.hash, err
+				continue
+			}
+			t.logger.Error("plugin rejected", "file", f.path, "err", err)
+			if cur != nil && cur.plugin != nil {
+				continue // a forced reload failed: keep what runs
+			}
+			st.files[f.name] = &pluginFile{name: f.name, path: f.path, hash: f.hash, err: err}
 			continue
 		}
 		h.metrics.PluginLoads.WithLabelValues(t.id, "ok").Inc()
 		m := p.Manifest()
 		t.logger.Info("plugin loaded", "plugin", m.Name, "version", m.Version, "events", m.Events,
-			"file", path, "sha256", p.Hash()[:12])
-		plugins = append(plugins, p)
+			"file", f.path, "sha256", f.hash[:12])
+		st.files[f.name] = &pluginFile{name: f.name, path: f.path, hash: f.hash, plugin: p, loadedAt: time.Now()}
 	}
-	return plugins
+	for name, pf := range st.files {
+		if !seen[name] {
+			if pf.plugin != nil {
+				t.logger.Info("plugin unloaded; its file is gone", "plugin", pf.plugin.Manifest().Name, "file", pf.path)
+			}
+			delete(st.files, name)
+		}
+	}
+
+	// One plugin per name: the first file in name order wins.
+	names := make([]string, 0, len(st.files))
+	for name := range st.files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var active []*runtime.Plugin
+	owner := map[string]*pluginFile{}
+	for _, name := range names {
+		pf := st.files[name]
+		if pf.plugin == nil {
+			continue
+		}
+		pname := pf.plugin.Manifest().Name
+		if first, dup := owner[pname]; dup {
+			err := errors.New("another file of this tenant already provides a plugin named " + pname + ": " + first.path)
+			t.logger.Error("plugin rejected", "file", pf.path, "plugin", pname, "err", err)
+			pf.plugin.Close(ctx)
+			pf.plugin, pf.err = nil, err
+			continue
+		}
+		owner[pname] = pf
+		active = append(active, pf.plugin)
+	}
+
+	previous := t.dispatch.SetPlugins(active)
+	for _, p := range previous {
+		if !slices.Contains(active, p) {
+			p.Close(ctx)
+		}
+	}
 }
 
-func (h *Host) loadPlugin(ctx context.Context, t *tenant, path string) (*runtime.Plugin, error) {
-	wasm, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return h.engine.Load(ctx, wasm, runtime.LoadOptions{
-		Source: path,
+// load compiles one module with the tenant's limits and the operator's
+// settings for the plugin it turns out to be.
+func (t *tenant) load(ctx context.Context, f folderFile) (*runtime.Plugin, error) {
+	tc := t.config()
+	return t.host.engine.Load(ctx, f.data, runtime.LoadOptions{
+		Source: f.path,
 		Logger: t.logger,
 		Limits: runtime.Limits{
-			Deadline:    t.cfg.Deadline,
-			MemoryBytes: t.cfg.MemoryLimit,
-			Instances:   t.cfg.Instances,
+			Deadline:    tc.Deadline,
+			MemoryBytes: tc.MemoryLimit,
+			Instances:   tc.Instances,
 		},
 		Settings: func(m abi.Manifest) (runtime.Limits, json.RawMessage) {
-			pc, ok := t.cfg.Plugins[m.Name]
+			pc, ok := tc.Plugins[m.Name]
 			if !ok {
 				return runtime.Limits{}, nil
 			}
@@ -77,3 +188,20 @@ func (h *Host) loadPlugin(ctx context.Context, t *tenant, path string) (*runtime
 		},
 	})
 }
+
+// closePlugins unloads every plugin of the tenant.
+func (t *tenant) closePlugins() {
+	t.stopWatch()
+	st := &t.plugins
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	t.dispatch.SetPlugins(nil)
+	for _, pf := range st.files {
+		if pf.plugin != nil {
+			pf.plugin.Close(context.Background())
+		}
+	}
+	clear(st.files)
+}
+
+func decodeJSON(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -99,6 +100,7 @@ type SenderConfig struct {
 type Sender struct {
 	cfg     SenderConfig
 	limiter *rate.Limiter
+	client  atomic.Pointer[Client] // nil in a dry run
 
 	mu          sync.Mutex
 	queues      map[string][]*pending
@@ -142,7 +144,7 @@ func NewSender(cfg SenderConfig) *Sender {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{
+	s := &Sender{
 		cfg:        cfg,
 		limiter:    rate.NewLimiter(RateLimit, RateBurst),
 		queues:     map[string][]*pending{},
@@ -150,6 +152,18 @@ func NewSender(cfg SenderConfig) *Sender {
 		wake:       make(chan struct{}, 1),
 		done:       make(chan struct{}),
 	}
+	s.client.Store(cfg.Client)
+	return s
+}
+
+// SetClient replaces the API client, for example after the token was
+// rotated. Nil makes the sender a dry run. Requests already sent finish with
+// the old client.
+func (s *Sender) SetClient(c *Client) {
+	s.client.Store(c)
+	s.mu.Lock()
+	clear(s.dmChannels) // a new token may be another bot
+	s.mu.Unlock()
 }
 
 // Enqueue queues a job without waiting for it. It returns ErrQueueFull when
@@ -278,30 +292,31 @@ func (s *Sender) run(ctx context.Context, p *pending) {
 
 func (s *Sender) execute(ctx context.Context, j Job) ([]byte, error) {
 	logger := s.cfg.Logger.With("plugin", j.Plugin, "event", j.EventType, "action", string(j.kind()))
-	if s.cfg.Client == nil {
+	client := s.client.Load()
+	if client == nil {
 		s.logDryRun(logger, j)
 		return []byte(`{}`), nil
 	}
 
 	switch j.kind() {
 	case KindSend:
-		return s.sendPieces(ctx, logger, j.ChannelID, j.DM, j.Content)
+		return s.sendPieces(ctx, logger, client, j.ChannelID, j.DM, j.Content)
 	case KindSendDM:
-		channel, err := s.dmChannel(ctx, logger, j.UserID)
+		channel, err := s.dmChannel(ctx, logger, client, j.UserID)
 		if err != nil {
 			return nil, err
 		}
-		return s.sendPieces(ctx, logger, channel, true, j.Content)
+		return s.sendPieces(ctx, logger, client, channel, true, j.Content)
 	case KindEdit:
 		if n := UTF16Len(j.Content); n > MaxMessageChars {
 			return nil, fmt.Errorf("edit content is %d characters, over the platform's limit of %d; an edit cannot be split", n, MaxMessageChars)
 		}
 		return s.call(ctx, logger, "edit_message", func(ctx context.Context) ([]byte, error) {
-			return s.cfg.Client.EditMessage(ctx, j.ChannelID, j.MessageID, j.Content)
+			return client.EditMessage(ctx, j.ChannelID, j.MessageID, j.Content)
 		}, nil)
 	case KindDelete:
 		_, err := s.call(ctx, logger, "delete_message", func(ctx context.Context) ([]byte, error) {
-			return nil, s.cfg.Client.DeleteMessage(ctx, j.ChannelID, j.MessageID)
+			return nil, client.DeleteMessage(ctx, j.ChannelID, j.MessageID)
 		}, nil)
 		return []byte(`{}`), err
 	}
@@ -311,7 +326,7 @@ func (s *Sender) execute(ctx context.Context, j Job) ([]byte, error) {
 // sendPieces sends content, split to the platform's limit, and returns the
 // answer to the last piece. It stops at the first piece that fails, since
 // the rest would read out of context.
-func (s *Sender) sendPieces(ctx context.Context, logger *slog.Logger, channel int64, dm bool, content string) ([]byte, error) {
+func (s *Sender) sendPieces(ctx context.Context, logger *slog.Logger, client *Client, channel int64, dm bool, content string) ([]byte, error) {
 	endpoint := "channel_messages"
 	if dm {
 		endpoint = "dm_messages"
@@ -324,7 +339,7 @@ func (s *Sender) sendPieces(ctx context.Context, logger *slog.Logger, channel in
 				raw []byte
 				err error
 			)
-			m, raw, err = s.cfg.Client.SendMessage(ctx, channel, piece, dm)
+			m, raw, err = client.SendMessage(ctx, channel, piece, dm)
 			return raw, err
 		}, func() {
 			if s.cfg.OnSent != nil && m.ID != 0 {
@@ -340,7 +355,7 @@ func (s *Sender) sendPieces(ctx context.Context, logger *slog.Logger, channel in
 }
 
 // dmChannel returns the DM channel with a user, opening it the first time.
-func (s *Sender) dmChannel(ctx context.Context, logger *slog.Logger, userID int64) (int64, error) {
+func (s *Sender) dmChannel(ctx context.Context, logger *slog.Logger, client *Client, userID int64) (int64, error) {
 	s.mu.Lock()
 	channel, ok := s.dmChannels[userID]
 	s.mu.Unlock()
@@ -349,7 +364,7 @@ func (s *Sender) dmChannel(ctx context.Context, logger *slog.Logger, userID int6
 	}
 	_, err := s.call(ctx, logger, "open_dm", func(ctx context.Context) ([]byte, error) {
 		var err error
-		channel, err = s.cfg.Client.OpenDM(ctx, userID)
+		channel, err = client.OpenDM(ctx, userID)
 		return nil, err
 	}, nil)
 	if err != nil {
@@ -364,12 +379,13 @@ func (s *Sender) dmChannel(ctx context.Context, logger *slog.Logger, userID int6
 // Read sends a GET to path (relative to the API base) under the bot's rate
 // limit and retry policy and returns the answer.
 func (s *Sender) Read(ctx context.Context, endpoint, path string) ([]byte, error) {
-	if s.cfg.Client == nil {
+	client := s.client.Load()
+	if client == nil {
 		return nil, ErrDryRun
 	}
 	logger := s.cfg.Logger.With("action", endpoint)
 	return s.call(ctx, logger, endpoint, func(ctx context.Context) ([]byte, error) {
-		return s.cfg.Client.Do(ctx, "GET", path, nil, nil)
+		return client.Do(ctx, "GET", path, nil, nil)
 	}, nil)
 }
 

@@ -30,7 +30,7 @@ type Tenant struct {
 	Logger      *slog.Logger
 	Metrics     *metrics.Metrics
 
-	plugins   atomic.Pointer[[]*runtime.Plugin]
+	plugins   atomic.Pointer[pluginSet]
 	botUserID atomic.Int64
 	sent      *recentSet
 }
@@ -41,19 +41,47 @@ func NewTenant(id string, concurrency int, sender *actions.Sender, logger *slog.
 		concurrency = 1
 	}
 	t := &Tenant{ID: id, Concurrency: concurrency, Sender: sender, Logger: logger, Metrics: m, sent: newRecentSet(4096)}
-	t.plugins.Store(&[]*runtime.Plugin{})
+	t.plugins.Store(&pluginSet{})
 	return t
 }
 
-// SetPlugins replaces the tenant's plugins. Calls in flight finish on the
-// plugins they started with; later events see the new set.
-func (t *Tenant) SetPlugins(ps []*runtime.Plugin) {
-	cp := append([]*runtime.Plugin(nil), ps...)
-	t.plugins.Store(&cp)
+// pluginSet is one generation of a tenant's plugins. Events hold a read
+// lock on the set they run with, so a swap can wait for them to finish
+// before the old plugins are closed.
+type pluginSet struct {
+	mu      sync.RWMutex
+	retired bool
+	plugins []*runtime.Plugin
+}
+
+// acquire returns the current set, read-locked. The caller must RUnlock it.
+func (t *Tenant) acquire() *pluginSet {
+	for {
+		s := t.plugins.Load()
+		s.mu.RLock()
+		if !s.retired {
+			return s
+		}
+		// Swapped between the load and the lock: take the new set.
+		s.mu.RUnlock()
+	}
+}
+
+// SetPlugins replaces the tenant's plugins and returns the previous ones
+// once no event runs on them any more, so the caller can close those that
+// are not in ps. Events that started before the swap finish on the old
+// plugins; events after it see the new ones, and no event sees both.
+func (t *Tenant) SetPlugins(ps []*runtime.Plugin) (previous []*runtime.Plugin) {
+	next := &pluginSet{plugins: append([]*runtime.Plugin(nil), ps...)}
+	old := t.plugins.Swap(next)
+	old.mu.Lock() // waits for events running on the old set
+	old.retired = true
+	old.mu.Unlock()
+	return old.plugins
 }
 
 // Plugins returns the tenant's current plugins.
-func (t *Tenant) Plugins() []*runtime.Plugin { return *t.plugins.Load() }
+func (t *Tenant) Plugins() []*runtime.Plugin { return t.plugins.Load().plugins }
 
 // SetBotUserID records the bot's own user id, so its messages are ignored.
 func (t *Tenant) SetBotUserID(id int64) { t.botUserID.Store(id) }
@@ -89,8 +117,10 @@ func (t *Tenant) Process(ctx context.Context, ev *event.Event) {
 		return
 	}
 
+	set := t.acquire()
+	defer set.mu.RUnlock()
 	var targets []*runtime.Plugin
-	for _, p := range t.Plugins() {
+	for _, p := range set.plugins {
 		if p.Handles(ev.Type) {
 			targets = append(targets, p)
 		}

@@ -34,6 +34,11 @@ type Queue interface {
 	// Len returns how many events of tenant are waiting.
 	Len(tenant string) int
 
+	// CloseTenant stops Publish for one tenant, as when the tenant is
+	// removed from the configuration. Next still returns its stored events,
+	// then ErrClosed. Publishing for the tenant again reopens it.
+	CloseTenant(tenant string)
+
 	// Close stops Publish. Next still returns the events already stored.
 	Close() error
 }

@@ -177,7 +177,7 @@ func (p *Plugin) Close(ctx context.Context) {
 	p.mu.Unlock()
 
 	if noneLive {
-		p.compiled.Close(ctx)
+		p.engine.release(ctx, p.hash)
 		return
 	}
 	for {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
@@ -24,6 +25,21 @@ type Engine struct {
 	rt     wazero.Runtime
 	cache  wazero.CompilationCache
 	logger *slog.Logger
+
+	mu       sync.Mutex
+	compiled map[string]*compiledModule // by hex SHA-256 of the module bytes
+}
+
+// compiledModule is one compiled module shared by every plugin loaded from
+// the same bytes, in any tenant. It is closed when the last user releases it.
+//
+// Note: wazero keys compiled code by the module's hash, so two
+// CompiledModules of the same bytes share code, and closing one has broken
+// the other in some wazero versions. Compiling each hash once here avoids
+// depending on how a given version handles that.
+type compiledModule struct {
+	module wazero.CompiledModule
+	refs   int
 }
 
 // EngineConfig configures an Engine.
@@ -73,7 +89,7 @@ func NewEngine(ctx context.Context, cfg EngineConfig) (*Engine, error) {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("instantiating bubble host module: %w", err)
 	}
-	return &Engine{rt: rt, cache: cache, logger: logger}, nil
+	return &Engine{rt: rt, cache: cache, logger: logger, compiled: map[string]*compiledModule{}}, nil
 }
 
 // Close releases the runtime and every module compiled in it.
@@ -95,4 +111,47 @@ func moduleConfig(stdout, stderr *outputWriter) wazero.ModuleConfig {
 		WithSysWalltime().
 		WithSysNanotime().
 		WithRandSource(rand.Reader)
+}
+
+// compile returns the compiled module for wasm, whose hex SHA-256 is hash,
+// compiling it only if no plugin uses it yet. Each call must be matched by a
+// release.
+func (e *Engine) compile(ctx context.Context, hash string, wasm []byte) (wazero.CompiledModule, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+
+	if c, ok := e.compiled[hash]; ok {
+		c.refs++
+		return c.module, nil
+	}
+	m, err := e.rt.CompileModule(ctx, wasm)
+	if err != nil {
+		return nil, err
+	}
+	e.compiled[hash] = &compiledModule{module: m, refs: 1}
+	return m, nil
+}
+
+// release drops one use of the compiled module for hash and closes it when
+// it was the last.
+func (e *Engine) release(ctx context.Context, hash string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+
+	c, ok := e.compiled[hash]
+	if !ok {
+		return
+	}
+	c.refs--
+	if c.refs == 0 {
+		delete(e.compiled, hash)
+		c.module.Close(ctx)
+	}
+}
+
+// CompiledModules returns how many distinct modules are compiled and in use.
+func (e *Engine) CompiledModules() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.compiled)
 }

@@ -157,13 +157,13 @@ func (e *Engine) Load(ctx context.Context, wasm []byte, opts LoadOptions) (*Plug
 		engine: e,
 	}
 
-	compiled, err := e.rt.CompileModule(ctx, wasm)
+	compiled, err := e.compile(ctx, p.hash, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("compiling module: %w", err)
 	}
 	p.compiled = compiled
 	if err := checkModule(compiled, p.limits.MemoryBytes); err != nil {
-		compiled.Close(ctx)
+		e.release(ctx, p.hash)
 		return nil, err
 	}
 
@@ -174,13 +174,13 @@ func (e *Engine) Load(ctx context.Context, wasm []byte, opts LoadOptions) (*Plug
 	inst, err := p.newInstance(ctx)
 	if err != nil {
 		<-p.slots
-		compiled.Close(ctx)
+		e.release(ctx, p.hash)
 		return nil, err
 	}
 	m, err := inst.describe(ctx)
 	if err != nil {
-		inst.close(ctx)
-		compiled.Close(ctx)
+		inst.mod.Close(ctx)
+		e.release(ctx, p.hash)
 		return nil, err
 	}
 	p.manifest = m
@@ -415,6 +415,6 @@ func (inst *instance) close(ctx context.Context) {
 	last := p.closed && p.live == 0
 	p.mu.Unlock()
 	if last {
-		p.compiled.Close(ctx)
+		p.engine.release(ctx, p.hash)
 	}
 }

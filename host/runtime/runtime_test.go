@@ -67,7 +67,7 @@ func newEngine(t *testing.T) *runtime.Engine {
 	return e
 }
 
-func load(t *testing.T, e *runtime.Engine, dir string, opts runtime.LoadOptions) *runtime.Plugin {
+func load(t testing.TB, e *runtime.Engine, dir string, opts runtime.LoadOptions) *runtime.Plugin {
 	t.Helper()
 	wasm, err := os.ReadFile(wasmtest.Build(t, dir))
 	if err != nil {
@@ -82,7 +82,7 @@ func load(t *testing.T, e *runtime.Engine, dir string, opts runtime.LoadOptions)
 }
 
 // message returns the MESSAGE_CREATE sample with its content replaced.
-func message(t *testing.T, content string) []byte {
+func message(t testing.TB, content string) []byte {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/MESSAGE_CREATE.json")
 	if err != nil {
@@ -308,3 +308,9 @@ func TestClosedPluginRejectsCalls(t *testing.T) {
 		t.Errorf("Handle after Close = %v, want ErrClosed", err)
 	}
 }
+
+func loadBench(b *testing.B, e *runtime.Engine, dir string) *runtime.Plugin {
+	return load(b, e, dir, runtime.LoadOptions{})
+}
+
+func benchMessage(b *testing.B, content string) []byte { return message(b, content) }
