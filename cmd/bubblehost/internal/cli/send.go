@@ -250,8 +250,8 @@ func encodeJSONString(s string) []byte {
 	var b bytes.Buffer
 	encoder := json.NewEncoder(&b)
 	encoder.SetEscapeHTML(false)
-	// json.Encoder fails only on values that are not strings, and a
-	// bytes.Buffer write does not fail.
+	// json.Encoder does not fail on a string, and a bytes.Buffer write
+	// does not fail.
 	_ = encoder.Encode(s)
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }

@@ -127,7 +127,7 @@ func (errs Errors) Localize(p i18n.Printer) string {
 var sensitiveKeys = map[string]bool{"secret": true, "secrets": true, "token": true}
 
 // isSensitiveKey reports whether key, such as tenants.demo.secrets[0],
-// holds a secret or a token.
+// names a secret or a token.
 func isSensitiveKey(key string) bool {
 	last := key[strings.LastIndex(key, ".")+1:]
 	if i := strings.IndexByte(last, '['); i >= 0 {
