@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 )
@@ -58,9 +59,26 @@ type User struct {
 	// Avatar is the path of the user's avatar image. Some events leave it
 	// out, and then it is empty.
 	Avatar string `json:"avatar,omitempty"`
+	// Bot is true for a bot account. It decodes the member "bot", and IsBot
+	// also checks "isBot".
+	Bot bool `json:"bot,omitempty"`
 
 	// Unknown contains the JSON members that no field above decodes.
 	Unknown map[string]json.RawMessage `json:"-"`
+}
+
+// IsBot reports whether u is a bot account: the member "bot" or "isBot" is
+// true. The bot's own messages come back as events, and so do other bots',
+// so a handler that replies to messages should skip those from bots.
+//
+// NOTE: the platform's documents state that a bot's messages are marked as
+// from a bot user but do not name the member, so IsBot accepts both names,
+// as the host's routing does.
+func (u *User) IsBot() bool {
+	if u.Bot {
+		return true
+	}
+	return string(bytes.TrimSpace(u.Unknown["isBot"])) == "true"
 }
 
 // Role is a guild role.
@@ -85,9 +103,34 @@ type ChannelRef struct {
 	Unknown map[string]json.RawMessage `json:"-"`
 }
 
-// Member is a user's membership in a guild, as a guild lists it.
+// Member is a user's membership in a guild, as a GUILD_CREATE event lists
+// it and as Context.Member returns it. A guild's member list may carry only
+// User, and then the other fields are zero.
 type Member struct {
 	User User `json:"user"`
+	// Roles lists the ids of the member's roles.
+	Roles []int64 `json:"roles,omitempty"`
+	// Nick is the member's nickname in the guild, empty when none is set.
+	Nick     string    `json:"nick,omitempty"`
+	JoinedAt time.Time `json:"joinedAt,omitzero"`
+
+	// Unknown contains the JSON members that no field above decodes.
+	Unknown map[string]json.RawMessage `json:"-"`
+}
+
+// Message is a message as the platform's HTTP API returns it after a send
+// or an edit, the result of Context.SendWait and the other waiting sends.
+//
+// NOTE: the platform's documents call this "the message object" without
+// listing its members. The SDK decodes only these three and keeps the rest,
+// such as an author or a timestamp, in Unknown, so that a send that
+// succeeded does not fail on a member of an unexpected shape.
+type Message struct {
+	// ID is zero when the host ran the send as a dry run, which it does
+	// without an API token: it logs the message instead of sending it.
+	ID        int64  `json:"id"`
+	ChannelID int64  `json:"channelId"`
+	Content   string `json:"content"`
 
 	// Unknown contains the JSON members that no field above decodes.
 	Unknown map[string]json.RawMessage `json:"-"`
@@ -290,7 +333,8 @@ type BotReady struct {
 	Unknown map[string]json.RawMessage `json:"-"`
 }
 
-// BotInfo describes the bot in a BOT_READY event.
+// BotInfo describes the bot, in a BOT_READY event and as Context.Me returns
+// it.
 type BotInfo struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`

@@ -1,9 +1,10 @@
 package sdk
 
-// JSON methods of the event structs. Each struct has a method-less copy (the
-// *Fields type) that encoding/json decodes and encodes field by field, while
-// decodeObject and encodeObject add the Unknown members. The keys variables
-// list each struct's JSON member names, computed once at start-up.
+// JSON methods of the event and action result structs. Each struct has a
+// method-less copy (the *Fields type) that encoding/json decodes and encodes
+// field by field, while decodeObject and encodeObject add the Unknown
+// members. The keys variables list each struct's JSON member names, computed
+// once at start-up.
 
 type userFields User
 
@@ -63,6 +64,21 @@ func (m *Member) UnmarshalJSON(data []byte) error {
 // MarshalJSON encodes m together with m.Unknown.
 func (m Member) MarshalJSON() ([]byte, error) {
 	return encodeObject(memberFields(m), memberKeys, m.Unknown)
+}
+
+type messageFields Message
+
+var messageKeys = jsonKeys[messageFields]()
+
+// UnmarshalJSON decodes m and keeps the members it has no field for in
+// m.Unknown.
+func (m *Message) UnmarshalJSON(data []byte) error {
+	return decodeObject(data, (*messageFields)(m), messageKeys, &m.Unknown)
+}
+
+// MarshalJSON encodes m together with m.Unknown.
+func (m Message) MarshalJSON() ([]byte, error) {
+	return encodeObject(messageFields(m), messageKeys, m.Unknown)
 }
 
 type messageCreateFields MessageCreate

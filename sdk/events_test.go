@@ -450,3 +450,49 @@ func TestDecodeNullLeavesStructUnchanged(t *testing.T) {
 		t.Errorf("decoding null changed the user to %+v", u)
 	}
 }
+
+func TestUserIsBot(t *testing.T) {
+	tests := []struct {
+		user string
+		want bool
+	}{
+		{`{"id":1,"name":"alice"}`, false},
+		{`{"id":1,"name":"helper","bot":true}`, true},
+		{`{"id":1,"name":"helper","isBot":true}`, true},
+		{`{"id":1,"name":"alice","bot":false,"isBot":false}`, false},
+		{`{"id":1,"name":"alice","isBot":"yes"}`, false},
+	}
+	for _, tt := range tests {
+		var u sdk.User
+		if err := json.Unmarshal([]byte(tt.user), &u); err != nil {
+			t.Fatalf("decoding %s: %v", tt.user, err)
+		}
+		if got := u.IsBot(); got != tt.want {
+			t.Errorf("IsBot() of %s = %v, want %v", tt.user, got, tt.want)
+		}
+	}
+}
+
+func TestMessageRoundTrip(t *testing.T) {
+	data := `{"id":3001,"channelId":5,"content":"你好","msgType":0,"editedTimestamp":null}`
+	var m sdk.Message
+	if err := json.Unmarshal([]byte(data), &m); err != nil {
+		t.Fatal(err)
+	}
+	want := sdk.Message{
+		ID: 3001, ChannelID: 5, Content: "你好",
+		Unknown: map[string]json.RawMessage{
+			"msgType":         json.RawMessage(`0`),
+			"editedTimestamp": json.RawMessage(`null`),
+		},
+	}
+	if !reflect.DeepEqual(m, want) {
+		t.Errorf("decoded\nhave %+v\nwant %+v", m, want)
+	}
+
+	encoded, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameJSON(t, encoded, []byte(data))
+}
