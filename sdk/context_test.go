@@ -42,7 +42,7 @@ func TestActionResult(t *testing.T) {
 	var got json.RawMessage
 	onMessage(func(c *sdk.Context) error {
 		var err error
-		got, err = c.Action(abi.ActionRequest{Type: "edit_message", ChannelID: 5, Content: "x"})
+		got, err = c.Action(abi.ActionRequest{Type: "pin_message", ChannelID: 5, MessageID: 9})
 		return err
 	})
 

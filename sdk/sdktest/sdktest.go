@@ -15,13 +15,26 @@
 // The handlers are those the test binary registered, usually in the
 // plugin's init function. Run and Manifest hold a lock, so tests that call
 // them may run in parallel. Every call uses all the registered handlers.
+//
+// Sends are queued by default, and reads fail unless the test scripts them.
+// A test scripts the results it needs with Options.Action and leaves the
+// rest to DefaultAction:
+//
+//	opts := sdktest.Options{Action: func(req abi.ActionRequest) ([]byte, error) {
+//		switch req.Type {
+//		case abi.ActionGetMember:
+//			return json.Marshal(sdk.Member{User: sdk.User{ID: req.UserID, Name: "alice"}, Nick: "Al"})
+//		case abi.ActionSendDM:
+//			return nil, &sdk.ActionError{Code: abi.ErrFailed, Message: "platform answered 403 FORBIDDEN"}
+//		}
+//		return sdktest.DefaultAction(req)
+//	}}
 package sdktest
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 
 	"github.com/bubblehost/bubblehost/abi"
@@ -35,13 +48,19 @@ type Options struct {
 	// passes {}, as the host does for a plugin without configuration.
 	Config json.RawMessage
 
-	// Action carries out each action request and returns its result JSON.
-	// An *sdk.ActionError with a negative Code reaches the handler with the
-	// same code and message; any other error reaches it as abi.ErrFailed.
-	// When Action is nil, reply and send_message requests succeed with the
-	// result {} unless they miss content (or channelId, for send_message),
-	// which is abi.ErrInvalid, and other action types are
-	// abi.ErrUnknownAction.
+	// Action carries out each action request in place of the host and the
+	// platform, and returns the result JSON that the handler reads. An
+	// *sdk.ActionError with a negative Code reaches the handler with the
+	// same code and message. Any other error reaches it as abi.ErrFailed.
+	// A nil Action leaves every request to DefaultAction, and an Action that
+	// scripts only some requests can return DefaultAction(req) for the rest.
+	//
+	// Before calling Action, Run checks each request of a type that package
+	// abi defines, as the host does. A missing or non-positive id, or empty
+	// content for a send or an edit, fails with abi.ErrInvalid. A reply
+	// while handling an event without a channel fails with
+	// abi.ErrUnavailable. Action sees only the requests that pass, and
+	// Result.Actions lists those that fail too.
 	Action func(req abi.ActionRequest) (result []byte, err error)
 }
 
@@ -81,7 +100,11 @@ func Run(event []byte, opts Options) (Result, error) {
 	if hostcall.Handle == nil {
 		return Result{}, errors.New("sdktest: the sdk package is not linked into this test binary")
 	}
-	host := &testHost{event: event, config: opts.Config, action: opts.Action}
+	action := opts.Action
+	if action == nil {
+		action = DefaultAction
+	}
+	host := &testHost{event: event, config: opts.Config, action: action}
 	hostcall.Current = host
 	defer func() { hostcall.Current = nil }()
 
@@ -191,8 +214,9 @@ func (h *testHost) Action(req []byte) int32 {
 	return int32(len(result))
 }
 
-// doAction decodes and carries out one action request and returns either a
-// negative abi.Err code with the error message, or zero with the result.
+// doAction decodes, checks and carries out one action request and returns
+// either a negative abi.Err code with the error message, or zero with the
+// result.
 func (h *testHost) doAction(body []byte) (int32, []byte) {
 	if h.describing {
 		return abi.ErrUnavailable, []byte("actions are unavailable while describing the module")
@@ -203,8 +227,8 @@ func (h *testHost) doAction(body []byte) (int32, []byte) {
 	}
 	h.actions = append(h.actions, req)
 
-	if h.action == nil {
-		return defaultAction(req)
+	if err := checkRequest(req, h.event); err != nil {
+		return int32(err.Code), []byte(err.Message)
 	}
 	result, err := h.action(req)
 	var actionErr *sdk.ActionError
@@ -215,26 +239,6 @@ func (h *testHost) doAction(body []byte) (int32, []byte) {
 		return abi.ErrFailed, []byte(err.Error())
 	}
 	return 0, result
-}
-
-// defaultAction carries out req as Options.Action describes for a nil hook.
-func defaultAction(req abi.ActionRequest) (int32, []byte) {
-	switch req.Type {
-	case abi.ActionReply:
-		if req.Content == "" {
-			return abi.ErrInvalid, []byte("reply: missing content")
-		}
-	case abi.ActionSendMessage:
-		if req.ChannelID == 0 {
-			return abi.ErrInvalid, []byte("send_message: missing channelId")
-		}
-		if req.Content == "" {
-			return abi.ErrInvalid, []byte("send_message: missing content")
-		}
-	default:
-		return abi.ErrUnknownAction, []byte("unknown action type " + strconv.Quote(req.Type))
-	}
-	return 0, []byte("{}")
 }
 
 func (h *testHost) ResultRead(buf []byte) int32 {
