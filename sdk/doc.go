@@ -39,6 +39,56 @@
 // receives the error, or the panic value and stack, at error level. The
 // handlers after it still run.
 //
+// # Actions
+//
+// A handler acts on the platform through its Context. Reply, Send and
+// SendDM queue a message and return at once. A nil error means that the
+// host accepted the message and will deliver it under the bot's rate limit,
+// retrying temporary failures. A delivery that still fails is only logged by
+// the host, so the handler never learns of it.
+//
+// The other actions wait for the platform's response and return it:
+//
+//   - ReplyWait, SendWait and SendDMWait send like their queued forms and
+//     return the *Message the platform created.
+//   - EditMessage returns the edited *Message, and DeleteMessage returns
+//     only an error.
+//   - Me, Channel and Member read the bot's account, a channel and a guild
+//     member.
+//
+// A wait counts against the handler's deadline, which is 2 s unless the
+// operator set another, and it includes any time the request spends behind
+// the bot's rate limit, which all plugins of the bot share. Use a waiting
+// action when the handler needs its result or must know whether it worked,
+// and a queued one otherwise. A waiting send that fails at the deadline may
+// still have reached the platform.
+//
+// The platform limits a message to 2000 characters, counted in UTF-16 code
+// units. The host splits longer content into several messages, and a
+// waiting send returns the last of them. An edit cannot be split, so longer
+// edit content fails with ErrInvalid.
+//
+// A host without an API token runs the bot as a dry run. It logs changes
+// instead of making them, a waiting send or edit returns a Message whose ID
+// is zero, and reads fail with ErrUnavailable.
+//
+// # Errors
+//
+// An action the host rejects or cannot carry out returns an *ActionError,
+// which errors.Is matches against ErrInvalid, ErrUnknownAction, ErrLimit,
+// ErrFailed or ErrUnavailable. A request the platform rejected, such as a
+// read of a channel that does not exist, is ErrFailed, and the message
+// contains the platform's status and error:
+//
+//	ch, err := c.Channel(7)
+//	if errors.Is(err, sdk.ErrFailed) {
+//		// The host's message reads like
+//		// "GET /channels/7: platform answered 404 NOT_FOUND: no such channel".
+//	}
+//
+// Each event allows a limited number of actions (20 unless the operator set
+// another), and a request past it fails with ErrLimit.
+//
 // # Notes
 //
 // The module runs one event at a time, and a handler runs within the host's
