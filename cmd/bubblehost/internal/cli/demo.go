@@ -118,7 +118,7 @@ func (c *cli) demo(ctx context.Context, args []string) int {
 			webhookURL, strings.Join(plugins, ", "), pluginDir,
 			tryCommand(workDir, repoRoot, webhookURL), dryRunMessage))
 	}
-	return c.runHost(ctx, cfg, c.newLogger(logConfig), ready)
+	return c.runHost(ctx, cfg, c.newLogger(logConfig), ready, nil)
 }
 
 // findRepoRoot returns the closest folder at or above dir whose go.mod

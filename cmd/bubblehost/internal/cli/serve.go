@@ -62,7 +62,15 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 		c.printConfigError(err)
 		return ExitUsage
 	}
-	return c.runHost(ctx, cfg, c.newLogger(logConfig), nil)
+	logger := c.newLogger(logConfig)
+	reload := func(ctx context.Context, h *host.Host) {
+		load := func() (host.Config, error) {
+			cfg, _, err := config.Load(*configPath, c.env.Environ, fs)
+			return cfg, err
+		}
+		reloadOnChange(ctx, h, *configPath, load, logger)
+	}
+	return c.runHost(ctx, cfg, logger, nil, reload)
 }
 
 // printConfigError prints every configuration problem in the user's
@@ -78,8 +86,9 @@ func (c *cli) printConfigError(err error) {
 // runHost builds and starts the host, serves its handler on cfg.Listen and
 // stops on SIGINT or SIGTERM: first the HTTP server, then the host, both
 // within cfg.ShutdownTimeout. ready, when not nil, is called once the
-// listener accepts connections. It returns the exit status.
-func (c *cli) runHost(ctx context.Context, cfg host.Config, logger *slog.Logger, ready func(net.Addr)) int {
+// listener accepts connections; reload, when not nil, runs while the host
+// serves to apply configuration changes. It returns the exit status.
+func (c *cli) runHost(ctx context.Context, cfg host.Config, logger *slog.Logger, ready func(net.Addr), reload func(context.Context, *host.Host)) int {
 	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 
@@ -122,6 +131,11 @@ func (c *cli) runHost(ctx context.Context, cfg host.Config, logger *slog.Logger,
 	logger.Info("listening for webhooks", "addr", listener.Addr().String())
 	if ready != nil {
 		ready(listener.Addr())
+	}
+	reloadCtx, stopReload := context.WithCancel(ctx)
+	defer stopReload()
+	if reload != nil {
+		go reload(reloadCtx, h)
 	}
 
 	status := ExitOK

@@ -17,7 +17,7 @@ import (
 
 // Valid keys at each level, in the order the help lists them.
 var (
-	topKeys    = []string{"listen", "data_dir", "max_body_bytes", "queue_size", "dedupe_window", "shutdown_timeout", "log", "tenants"}
+	topKeys    = []string{"listen", "data_dir", "cache_dir", "max_body_bytes", "queue_size", "dedupe_window", "shutdown_timeout", "log", "tenants"}
 	logKeys    = []string{"level", "format"}
 	tenantKeys = []string{"secrets", "secrets_file", "signature", "token", "token_file", "api_base", "bot_user_id",
 		"plugins", "deadline", "memory_limit", "instances", "concurrency", "plugin"}
@@ -95,6 +95,10 @@ func (l *loader) decode(root map[string]any) (host.Config, LogConfig) {
 		case "data_dir":
 			if path, ok := l.path(key, value); ok {
 				cfg.DataDir = path
+			}
+		case "cache_dir":
+			if path, ok := l.path(key, value); ok {
+				cfg.CacheDir = path
 			}
 		case "max_body_bytes":
 			if n, ok := l.size(key, value, 0); ok && n > 0 {
