@@ -36,6 +36,9 @@ const (
 	DefaultMemoryLimit     = 128 << 20
 	DefaultInstances       = 4
 	DefaultConcurrency     = 8
+	DefaultActionsPerEvent = 20
+	DefaultLogBytes        = 64 << 10
+	DefaultRequestBytes    = 64 << 10
 )
 
 // Config is the whole host's configuration. The command line fills it from
@@ -90,15 +93,27 @@ type TenantConfig struct {
 	Instances int
 	// Concurrency caps how many of this tenant's events run at once.
 	Concurrency int
+	// ActionsPerEvent caps the actions one plugin call may ask for.
+	ActionsPerEvent int
+	// LogBytes caps one plugin call's log output, stdout and stderr
+	// included; the rest of the call's output is dropped.
+	LogBytes int
+	// RequestBytes caps one action request a plugin passes to the host.
+	RequestBytes int
 	// Plugins holds per-plugin settings, keyed by the name in the plugin's
 	// manifest.
 	Plugins map[string]PluginConfig
 }
 
-// PluginConfig is the operator's settings for one plugin of a tenant.
+// PluginConfig is the operator's settings for one plugin of a tenant. Each
+// non-zero limit overrides the tenant's.
 type PluginConfig struct {
-	// Deadline overrides the tenant's call deadline when non-zero.
-	Deadline time.Duration
+	Deadline        time.Duration
+	MemoryLimit     int64
+	Instances       int
+	ActionsPerEvent int
+	LogBytes        int
+	RequestBytes    int
 	// Config is passed to the plugin as JSON through the config_read host
 	// function. Nil means the plugin sees an empty object.
 	Config json.RawMessage
@@ -149,6 +164,15 @@ func (cfg Config) withDefaults() Config {
 		}
 		if t.Concurrency == 0 {
 			t.Concurrency = DefaultConcurrency
+		}
+		if t.ActionsPerEvent == 0 {
+			t.ActionsPerEvent = DefaultActionsPerEvent
+		}
+		if t.LogBytes == 0 {
+			t.LogBytes = DefaultLogBytes
+		}
+		if t.RequestBytes == 0 {
+			t.RequestBytes = DefaultRequestBytes
 		}
 		tenants[id] = t
 	}
@@ -210,9 +234,25 @@ func (cfg Config) Validate() error {
 		if t.Concurrency < 0 {
 			bad(key+".concurrency", "must not be negative")
 		}
+		if t.ActionsPerEvent < 0 {
+			bad(key+".actions_per_event", "must not be negative")
+		}
+		if t.LogBytes < 0 {
+			bad(key+".log_bytes", "must not be negative")
+		}
+		if t.RequestBytes < 0 {
+			bad(key+".request_bytes", "must not be negative")
+		}
 		for name, p := range t.Plugins {
+			pkey := key + ".plugin." + name
 			if p.Deadline < 0 {
-				bad(key+".plugin."+name+".deadline", "must not be negative")
+				bad(pkey+".deadline", "must not be negative")
+			}
+			if p.MemoryLimit < 0 || p.MemoryLimit > 4<<30 {
+				bad(pkey+".memory_limit", "must be between 0 and 4 GiB")
+			}
+			if p.Instances < 0 || p.ActionsPerEvent < 0 || p.LogBytes < 0 || p.RequestBytes < 0 {
+				bad(pkey, "limits must not be negative")
 			}
 			if len(p.Config) > 0 && !json.Valid(p.Config) {
 				bad(key+".plugin."+name+".config", "is not valid JSON")

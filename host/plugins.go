@@ -175,16 +175,26 @@ func (t *tenant) load(ctx context.Context, f folderFile) (*runtime.Plugin, error
 		Source: f.path,
 		Logger: t.logger,
 		Limits: runtime.Limits{
-			Deadline:    tc.Deadline,
-			MemoryBytes: tc.MemoryLimit,
-			Instances:   tc.Instances,
+			Deadline:       tc.Deadline,
+			MemoryBytes:    tc.MemoryLimit,
+			Instances:      tc.Instances,
+			ActionsPerCall: tc.ActionsPerEvent,
+			LogBytes:       tc.LogBytes,
+			RequestBytes:   tc.RequestBytes,
 		},
 		Settings: func(m abi.Manifest) (runtime.Limits, json.RawMessage) {
 			pc, ok := tc.Plugins[m.Name]
 			if !ok {
 				return runtime.Limits{}, nil
 			}
-			return runtime.Limits{Deadline: pc.Deadline}, pc.Config
+			return runtime.Limits{
+				Deadline:       pc.Deadline,
+				MemoryBytes:    pc.MemoryLimit,
+				Instances:      pc.Instances,
+				ActionsPerCall: pc.ActionsPerEvent,
+				LogBytes:       pc.LogBytes,
+				RequestBytes:   pc.RequestBytes,
+			}, pc.Config
 		},
 	})
 }

@@ -132,7 +132,9 @@ func (t *tenant) update(ctx context.Context, tc TenantConfig) {
 	}
 
 	limitsChanged := tc.Deadline != old.Deadline || tc.MemoryLimit != old.MemoryLimit ||
-		tc.Instances != old.Instances || !reflect.DeepEqual(tc.Plugins, old.Plugins)
+		tc.Instances != old.Instances || tc.ActionsPerEvent != old.ActionsPerEvent ||
+		tc.LogBytes != old.LogBytes || tc.RequestBytes != old.RequestBytes ||
+		!reflect.DeepEqual(tc.Plugins, old.Plugins)
 	if tc.PluginDir != old.PluginDir || limitsChanged {
 		t.reloadPlugins(ctx, limitsChanged)
 	}

@@ -33,6 +33,12 @@ type Tenant struct {
 	plugins   atomic.Pointer[pluginSet]
 	botUserID atomic.Int64
 	sent      *recentSet
+	breakers  sync.Map // plugin name → *breaker
+}
+
+func (t *Tenant) breaker(plugin string) *breaker {
+	b, _ := t.breakers.LoadOrStore(plugin, &breaker{})
+	return b.(*breaker)
 }
 
 // NewTenant returns a tenant with no plugins.
@@ -141,6 +147,12 @@ func (t *Tenant) Process(ctx context.Context, ev *event.Event) {
 
 func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugin, ev *event.Event) {
 	name := p.Manifest().Name
+	br := t.breaker(name)
+	if !br.allow(time.Now()) {
+		logger.Debug("plugin paused; skipping it for this event", "plugin", name)
+		t.Metrics.PluginCalls.WithLabelValues(t.ID, name, "paused").Inc()
+		return
+	}
 	start := time.Now()
 	err := p.Handle(ctx, runtime.Call{
 		Event:   ev.Body,
@@ -151,6 +163,15 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 	outcome := runtime.OutcomeOf(err)
 	t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(outcome)).Inc()
 	t.Metrics.PluginCallSeconds.WithLabelValues(t.ID, name).Observe(elapsed.Seconds())
+
+	paused, pause, resumed := br.record(outcome == runtime.OutcomeOK, time.Now())
+	if paused {
+		t.Metrics.PluginPauses.WithLabelValues(t.ID, name).Inc()
+		logger.Warn("plugin paused after repeated failures; it will be tried again", "plugin", name, "pause", pause)
+	}
+	if resumed {
+		logger.Info("plugin resumed after a successful call", "plugin", name)
+	}
 
 	switch outcome {
 	case runtime.OutcomeOK:

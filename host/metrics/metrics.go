@@ -27,6 +27,9 @@ type Metrics struct {
 	EventsProcessed *prometheus.CounterVec
 	// PluginCalls counts plugin calls by tenant, plugin and outcome.
 	PluginCalls *prometheus.CounterVec
+	// PluginPauses counts the times a plugin was paused by its circuit
+	// breaker after repeated failures.
+	PluginPauses *prometheus.CounterVec
 	// PluginCallSeconds observes plugin call durations.
 	PluginCallSeconds *prometheus.HistogramVec
 	// QueueDepth is the number of events waiting per tenant.
@@ -56,6 +59,7 @@ func New() *Metrics {
 	m.SignatureMatches = counter("signature_matches_total", "Accepted webhook signatures by tenant and the body form they matched.", "tenant", "form")
 	m.EventsProcessed = counter("events_processed_total", "Events taken off the queue by tenant, type and outcome.", "tenant", "type", "outcome")
 	m.PluginCalls = counter("plugin_calls_total", "Plugin calls by tenant, plugin and outcome.", "tenant", "plugin", "outcome")
+	m.PluginPauses = counter("plugin_pauses_total", "Plugins paused after repeated failures, by tenant and plugin.", "tenant", "plugin")
 	m.PluginLoads = counter("plugin_loads_total", "Plugin module loads by tenant and outcome.", "tenant", "outcome")
 	m.Actions = counter("actions_total", "Actions asked for by plugins, by tenant, action and outcome.", "tenant", "action", "outcome")
 	m.APIRequests = counter("api_requests_total", "Bubble HTTP API requests by tenant, endpoint and status.", "tenant", "endpoint", "status")

@@ -16,7 +16,6 @@ import (
 // Sizes the host accepts from a guest in one host function call.
 const (
 	maxManifestBytes = 64 << 10
-	maxRequestBytes  = 64 << 10
 	maxLogLineBytes  = 16 << 10
 )
 
@@ -226,9 +225,9 @@ func hostAction(ctx context.Context, mod api.Module, stack []uint64) {
 		stack[0] = encodeCode(code)
 	}
 
-	if n > maxRequestBytes {
+	if int64(n) > int64(s.limits.RequestBytes) {
 		panic(&GuestError{Func: abi.ImportAction, Msg: fmt.Sprintf(
-			"req_len=%d is over the limit of %d bytes", n, maxRequestBytes)})
+			"req_len=%d is over the limit of %d bytes", n, s.limits.RequestBytes)})
 	}
 	raw := readGuest(mod, abi.ImportAction, "req_ptr", ptr, n)
 	if s.mode != modeHandle || s.actions == nil {

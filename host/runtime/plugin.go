@@ -33,6 +33,9 @@ type Limits struct {
 	ActionsPerCall int
 	// LogBytes caps the log output of one call, stdout and stderr included.
 	LogBytes int
+	// RequestBytes caps the size of one action request a call passes to
+	// the host, which bounds what a plugin can make the host parse.
+	RequestBytes int
 	// InitTimeout bounds instantiation, including the guest's start code.
 	InitTimeout time.Duration
 }
@@ -44,6 +47,7 @@ const (
 	DefaultInstances      = 4
 	DefaultActionsPerCall = 20
 	DefaultLogBytes       = 64 << 10
+	DefaultRequestBytes   = 64 << 10
 	DefaultInitTimeout    = 10 * time.Second
 )
 
@@ -62,6 +66,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.LogBytes <= 0 {
 		l.LogBytes = DefaultLogBytes
+	}
+	if l.RequestBytes <= 0 {
+		l.RequestBytes = DefaultRequestBytes
 	}
 	if l.InitTimeout <= 0 {
 		l.InitTimeout = DefaultInitTimeout
@@ -186,6 +193,7 @@ func (e *Engine) Load(ctx context.Context, wasm []byte, opts LoadOptions) (*Plug
 	p.manifest = m
 	p.logger = logger.With("plugin", m.Name)
 
+	describedWith := p.limits
 	if opts.Settings != nil {
 		limits, config := opts.Settings(m)
 		p.limits = mergeLimits(p.limits, limits)
@@ -193,12 +201,13 @@ func (e *Engine) Load(ctx context.Context, wasm []byte, opts LoadOptions) (*Plug
 			p.config = config
 		}
 	}
-	if cap(p.idle) != p.limits.Instances {
-		// The operator changed the pool size: rebuild the channels around the
-		// one live instance.
+	if p.limits.Instances != describedWith.Instances || p.limits.MemoryBytes != describedWith.MemoryBytes {
+		// The operator's settings for this plugin change its pool or its
+		// memory: start the pool afresh, without the describing instance.
+		inst.mod.Close(ctx)
 		p.idle = make(chan *instance, p.limits.Instances)
 		p.slots = make(chan struct{}, p.limits.Instances)
-		p.slots <- struct{}{}
+		return p, nil
 	}
 	p.live = 1
 	p.idle <- inst
@@ -220,6 +229,9 @@ func mergeLimits(base, over Limits) Limits {
 	}
 	if over.LogBytes > 0 {
 		base.LogBytes = over.LogBytes
+	}
+	if over.RequestBytes > 0 {
+		base.RequestBytes = over.RequestBytes
 	}
 	return base
 }

@@ -20,8 +20,9 @@ var (
 	topKeys    = []string{"listen", "data_dir", "cache_dir", "max_body_bytes", "queue_size", "dedupe_window", "shutdown_timeout", "log", "tenants"}
 	logKeys    = []string{"level", "format"}
 	tenantKeys = []string{"secrets", "secrets_file", "signature", "token", "token_file", "api_base", "bot_user_id",
-		"plugins", "deadline", "memory_limit", "instances", "concurrency", "plugin"}
-	pluginKeys = []string{"deadline", "config"}
+		"plugins", "deadline", "memory_limit", "instances", "concurrency", "actions_per_event", "log_bytes",
+		"request_bytes", "plugin"}
+	pluginKeys = []string{"deadline", "memory_limit", "instances", "actions_per_event", "log_bytes", "request_bytes", "config"}
 )
 
 var (
@@ -248,6 +249,18 @@ func (l *loader) decodeTenant(key, id string, value any) host.TenantConfig {
 			if n, ok := l.count(entryKey, value); ok && n > 0 {
 				tenant.Concurrency = n
 			}
+		case "actions_per_event":
+			if n, ok := l.count(entryKey, value); ok && n > 0 {
+				tenant.ActionsPerEvent = n
+			}
+		case "log_bytes":
+			if n, ok := l.size(entryKey, value, 0); ok && n > 0 {
+				tenant.LogBytes = int(n)
+			}
+		case "request_bytes":
+			if n, ok := l.size(entryKey, value, 0); ok && n > 0 {
+				tenant.RequestBytes = int(n)
+			}
 		case "plugin":
 			tenant.Plugins = l.decodePlugins(entryKey, value)
 		default:
@@ -311,6 +324,26 @@ func (l *loader) decodePlugin(key string, value any) host.PluginConfig {
 		case "deadline":
 			if d, ok := l.duration(entryKey, value); ok {
 				plugin.Deadline = d
+			}
+		case "memory_limit":
+			if n, ok := l.size(entryKey, value, maxMemoryLimit); ok {
+				plugin.MemoryLimit = n
+			}
+		case "instances":
+			if n, ok := l.count(entryKey, value); ok {
+				plugin.Instances = n
+			}
+		case "actions_per_event":
+			if n, ok := l.count(entryKey, value); ok {
+				plugin.ActionsPerEvent = n
+			}
+		case "log_bytes":
+			if n, ok := l.size(entryKey, value, 0); ok {
+				plugin.LogBytes = int(n)
+			}
+		case "request_bytes":
+			if n, ok := l.size(entryKey, value, 0); ok {
+				plugin.RequestBytes = int(n)
 			}
 		case "config":
 			plugin.Config = l.pluginConfig(entryKey, value)
