@@ -24,6 +24,7 @@ type breaker struct {
 	backoff  time.Duration
 	until    time.Time // paused until then
 	probing  bool      // a probe call is running
+	manual   bool      // paused by an operator until resumed
 }
 
 // allow reports whether a call may run now.
@@ -31,6 +32,8 @@ func (b *breaker) allow(now time.Time) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch {
+	case b.manual:
+		return false
 	case b.until.IsZero():
 		return true
 	case now.Before(b.until) || b.probing:
@@ -59,4 +62,47 @@ func (b *breaker) record(ok bool, now time.Time) (paused bool, pause time.Durati
 	b.until = now.Add(b.backoff)
 	b.probing = false
 	return true, b.backoff, false
+}
+
+// BreakerState is what the breaker of one plugin says about it.
+type BreakerState struct {
+	// Paused is true while calls are skipped.
+	Paused bool
+	// Until is when a paused plugin is tried again; zero when an operator
+	// paused it, which lasts until Resume.
+	Until time.Time
+	// Failures counts failed calls in a row.
+	Failures int
+}
+
+func (b *breaker) state(now time.Time) BreakerState {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.manual {
+		return BreakerState{Paused: true, Failures: b.failures}
+	}
+	return BreakerState{Paused: !b.until.IsZero() && now.Before(b.until), Until: b.until, Failures: b.failures}
+}
+
+// PluginState returns the breaker state of one plugin.
+func (t *Tenant) PluginState(plugin string) BreakerState {
+	return t.breaker(plugin).state(time.Now())
+}
+
+// PausePlugin stops calls of a plugin until ResumePlugin, as an operator's
+// decision rather than the breaker's.
+func (t *Tenant) PausePlugin(plugin string) {
+	b := t.breaker(plugin)
+	b.mu.Lock()
+	b.manual = true
+	b.mu.Unlock()
+}
+
+// ResumePlugin lets calls of a plugin run again and forgets its failures.
+func (t *Tenant) ResumePlugin(plugin string) {
+	b := t.breaker(plugin)
+	b.mu.Lock()
+	b.manual = false
+	b.failures, b.backoff, b.until, b.probing = 0, 0, time.Time{}, false
+	b.mu.Unlock()
 }
