@@ -91,6 +91,9 @@ const (
 	// ErrUnavailable means the action cannot be used in this call, for
 	// example a reply while describing the module.
 	ErrUnavailable = -5
+	// ErrTimeout means the call's deadline passed before the action was
+	// done. A send may still be delivered later.
+	ErrTimeout = -6
 )
 
 // Log levels for ImportLog. They match log/slog's levels.

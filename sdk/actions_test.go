@@ -277,6 +277,7 @@ func TestActionMethodErrors(t *testing.T) {
 		{abi.ErrLimit, sdk.ErrLimit},
 		{abi.ErrFailed, sdk.ErrFailed},
 		{abi.ErrUnavailable, sdk.ErrUnavailable},
+		{abi.ErrTimeout, sdk.ErrTimeout},
 	}
 	const message = "GET /channels/7: platform answered 404 NOT_FOUND: no such channel"
 

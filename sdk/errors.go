@@ -28,6 +28,9 @@ var (
 	// ErrUnavailable matches abi.ErrUnavailable: the action cannot be used
 	// in this call.
 	ErrUnavailable = errors.New("action unavailable")
+	// ErrTimeout matches abi.ErrTimeout: the handler's deadline passed
+	// before the action was done. A send may still be delivered.
+	ErrTimeout = errors.New("action timed out")
 )
 
 // ActionError is an action that the host rejected or could not carry out.
@@ -67,6 +70,8 @@ func (e *ActionError) Unwrap() error {
 		return ErrFailed
 	case abi.ErrUnavailable:
 		return ErrUnavailable
+	case abi.ErrTimeout:
+		return ErrTimeout
 	}
 	return nil
 }

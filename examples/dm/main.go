@@ -86,10 +86,12 @@ func openDM(c *sdk.Context, m *sdk.MessageCreate) error {
 	case err == nil:
 		return c.Reply(fill(cfg.Sent, m.Author))
 	case errors.Is(err, sdk.ErrFailed):
-		// NOTE: ErrFailed also covers a wait that ran into the handler's
-		// deadline, after which the direct message may still arrive.
 		c.Warn("sending a direct message failed", "user", m.Author.ID, "channel", m.ChannelID, "err", err)
 		return c.Reply(fill(cfg.Failed, m.Author))
+	case errors.Is(err, sdk.ErrTimeout):
+		// The direct message may still arrive, so say nothing either way.
+		c.Warn("sending a direct message timed out", "user", m.Author.ID, "channel", m.ChannelID)
+		return nil
 	}
 	return err
 }

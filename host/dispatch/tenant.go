@@ -210,8 +210,11 @@ func invalid(format string, args ...any) error {
 func (t *Tenant) action(ctx context.Context, ev *event.Event, plugin string, req abi.ActionRequest) ([]byte, error) {
 	job := actions.Job{Content: req.Content, Plugin: plugin, EventType: ev.Type}
 	need := func(ok bool, field string) error {
-		if ok {
+		switch {
+		case ok:
 			return nil
+		case field == "content":
+			return invalid("%s: content is empty", req.Type)
 		}
 		return invalid("%s: %s is missing or not positive", req.Type, field)
 	}
@@ -289,7 +292,7 @@ func actionError(action string, err error) error {
 	case errors.Is(err, actions.ErrDryRun), errors.Is(err, actions.ErrClosed):
 		code = abi.ErrUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
-		return &runtime.ActionError{Code: abi.ErrFailed, Message: action + ": timed out at the plugin's deadline"}
+		return &runtime.ActionError{Code: abi.ErrTimeout, Message: action + ": the plugin's deadline passed before the platform answered"}
 	}
 	return &runtime.ActionError{Code: code, Message: action + ": " + err.Error()}
 }

@@ -106,6 +106,9 @@ func checkRequest(req abi.ActionRequest, event []byte) *sdk.ActionError {
 	// host.
 	for _, f := range fields {
 		if !f.ok {
+			if f.name == "content" {
+				return &sdk.ActionError{Code: abi.ErrInvalid, Message: req.Type + ": content is empty"}
+			}
 			return &sdk.ActionError{Code: abi.ErrInvalid, Message: req.Type + ": " + f.name + " is missing or not positive"}
 		}
 	}
