@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/parser"
@@ -30,6 +31,16 @@ const (
 	// host/actions logs, or the demo's instructions point at nothing.
 	dryRunMessage = "dry run: no token set, message not sent"
 )
+
+// demoPluginConfig sets up the examples that need configuration, so that
+// each of them answers something in the demo.
+var demoPluginConfig = map[string]host.PluginConfig{
+	"welcome": {Config: json.RawMessage(`{"channelId":5,"message":"欢迎 {name} 加入！ Welcome, {name}!"}`)},
+	"autoreply": {Config: json.RawMessage(`{"mode":"contains","rules":[` +
+		`{"match":"你好","reply":"你好呀，{name}！"},` +
+		`{"match":"hello","reply":"Hello, {name}!"},` +
+		`{"match":"help","reply":"Try !ping, 你好, or !dm."}]}`)},
+}
 
 type demoOptions struct {
 	listen    string
@@ -110,6 +121,7 @@ func (c *cli) demo(ctx context.Context, args []string) int {
 	cfg.DataDir = opts.dataDir
 	tenant := config.DefaultTenant(pluginDir)
 	tenant.Secrets = []string{DemoSecret}
+	tenant.Plugins = demoPluginConfig
 	cfg.Tenants = map[string]host.TenantConfig{demoTenant: tenant}
 
 	ready := func(addr net.Addr) {
