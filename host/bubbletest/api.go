@@ -24,11 +24,26 @@ const (
 	defaultMembersLimit  = 100
 )
 
-// route is one endpoint of the API. Pattern is relative to the base path,
-// and each {name} in it is a positive integer id.
+// Routes, as Request.Route names them: the method and the path pattern
+// under the base path, in which each {name} is a positive integer id.
+const (
+	RouteCreateMessage   = "POST /channels/{channelId}/messages"
+	RouteListMessages    = "GET /channels/{channelId}/messages"
+	RouteEditMessage     = "PUT /channels/{channelId}/messages/{messageId}"
+	RouteDeleteMessage   = "DELETE /channels/{channelId}/messages/{messageId}"
+	RouteGetChannel      = "GET /channels/{channelId}"
+	RouteOpenDM          = "POST /users/{userId}/dm"
+	RouteCreateDMMessage = "POST /dm/channels/{channelId}/messages"
+	RouteGetMe           = "GET /bot/me"
+	RouteGuildChannels   = "GET /guilds/{guildId}/channels"
+	RouteListMembers     = "GET /guilds/{guildId}/members"
+	RouteGetMember       = "GET /guilds/{guildId}/members/{userId}"
+)
+
+// route is one endpoint of the API.
 type route struct {
-	method  string
-	pattern string
+	// name is one of the Route constants.
+	name string
 	// handle returns the response to the request. It runs with p.mu held.
 	handle func(p *Platform, c *call) response
 }
@@ -48,17 +63,17 @@ type call struct {
 // routes lists the endpoints of the platform's documented HTTP API, except
 // the file endpoints.
 var routes = []route{
-	{http.MethodPost, "/channels/{channelId}/messages", (*Platform).createMessage},
-	{http.MethodGet, "/channels/{channelId}/messages", (*Platform).listMessages},
-	{http.MethodPut, "/channels/{channelId}/messages/{messageId}", (*Platform).editMessage},
-	{http.MethodDelete, "/channels/{channelId}/messages/{messageId}", (*Platform).deleteMessage},
-	{http.MethodGet, "/channels/{channelId}", (*Platform).getChannel},
-	{http.MethodPost, "/users/{userId}/dm", (*Platform).openDM},
-	{http.MethodPost, "/dm/channels/{channelId}/messages", (*Platform).createDMMessage},
-	{http.MethodGet, "/bot/me", (*Platform).getMe},
-	{http.MethodGet, "/guilds/{guildId}/channels", (*Platform).listGuildChannels},
-	{http.MethodGet, "/guilds/{guildId}/members", (*Platform).listMembers},
-	{http.MethodGet, "/guilds/{guildId}/members/{userId}", (*Platform).getMember},
+	{RouteCreateMessage, (*Platform).createMessage},
+	{RouteListMessages, (*Platform).listMessages},
+	{RouteEditMessage, (*Platform).editMessage},
+	{RouteDeleteMessage, (*Platform).deleteMessage},
+	{RouteGetChannel, (*Platform).getChannel},
+	{RouteOpenDM, (*Platform).openDM},
+	{RouteCreateDMMessage, (*Platform).createDMMessage},
+	{RouteGetMe, (*Platform).getMe},
+	{RouteGuildChannels, (*Platform).listGuildChannels},
+	{RouteListMembers, (*Platform).listMembers},
+	{RouteGetMember, (*Platform).getMember},
 }
 
 // createMessage serves POST /channels/{channelId}/messages. It accepts a

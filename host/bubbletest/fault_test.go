@@ -181,3 +181,16 @@ func postStatus(t *testing.T, p *bubbletest.Platform, token, path, body string) 
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func TestUpdateFaultKeepsOtherCounters(t *testing.T) {
+	p, _ := newPlatform(t, nil)
+	p.SetFault(bubbletest.Fault{InternalErrors: 2, Delay: time.Millisecond})
+	postStatus(t, p, testToken, "/channels/5/messages", `{"content":"hi"}`)
+
+	p.UpdateFault(func(f *bubbletest.Fault) { f.RateLimitErrors = 3 })
+
+	want := bubbletest.Fault{InternalErrors: 1, RateLimitErrors: 3, Delay: time.Millisecond}
+	if have := p.Fault(); have != want {
+		t.Errorf("have fault %+v, want %+v", have, want)
+	}
+}

@@ -257,6 +257,15 @@ func (p *Platform) SetFault(f Fault) {
 	p.fault = f
 }
 
+// UpdateFault calls update with the current fault, under the lock that
+// requests take their faults under, so that a change to one counter loses
+// no decrement made by a request.
+func (p *Platform) UpdateFault(update func(f *Fault)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	update(&p.fault)
+}
+
 // Fault returns the current fault, with the counters that are left.
 func (p *Platform) Fault() Fault {
 	p.mu.Lock()

@@ -79,7 +79,7 @@ func (p *Platform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rt, ids, routeErr := p.match(r.Method, r.URL.Path)
 	if rt != nil {
-		rec.Route = rt.method + " " + rt.pattern
+		rec.Route = rt.name
 	}
 
 	// Authenticate, take a token and take the fault, in one step so that
@@ -273,12 +273,13 @@ func (p *Platform) match(method, path string) (*route, map[string]int64, *respon
 	var allowed []string
 	for i := range routes {
 		rt := &routes[i]
-		params, ok := rt.matchPath(segments)
+		routeMethod, pattern, _ := strings.Cut(rt.name, " ")
+		params, ok := matchPath(pattern, segments)
 		if !ok {
 			continue
 		}
-		if rt.method != method {
-			allowed = append(allowed, rt.method)
+		if routeMethod != method {
+			allowed = append(allowed, routeMethod)
 			continue
 		}
 		ids, err := parseIDs(params)
@@ -298,15 +299,15 @@ func (p *Platform) match(method, path string) (*route, map[string]int64, *respon
 	return nil, nil, &resp
 }
 
-// matchPath returns the path parameters when segments match the route's
-// pattern.
-func (rt *route) matchPath(segments []string) (url.Values, bool) {
-	pattern := strings.Split(strings.TrimPrefix(rt.pattern, "/"), "/")
-	if len(pattern) != len(segments) {
+// matchPath returns the path parameters when segments match a route's
+// path pattern.
+func matchPath(pattern string, segments []string) (url.Values, bool) {
+	patternSegments := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
+	if len(patternSegments) != len(segments) {
 		return nil, false
 	}
 	params := url.Values{}
-	for i, want := range pattern {
+	for i, want := range patternSegments {
 		if name, ok := strings.CutPrefix(want, "{"); ok {
 			if segments[i] == "" {
 				return nil, false
