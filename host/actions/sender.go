@@ -86,6 +86,11 @@ type SenderConfig struct {
 	// InitialBackoff is the first wait after a failure; it doubles up to
 	// 30 s, with jitter. Default 500 ms.
 	InitialBackoff time.Duration
+	// RateLimit and RateBurst override the platform's documented limit of
+	// 5 requests a second with a burst of 10, for a platform that allows
+	// more. Zero keeps the documented values.
+	RateLimit rate.Limit
+	RateBurst int
 	// OnSent is told the id of each message the bot sent, so the host can
 	// recognise the message when the platform echoes it back as an event.
 	OnSent  func(messageID int64)
@@ -144,9 +149,15 @@ func NewSender(cfg SenderConfig) *Sender {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = RateLimit
+	}
+	if cfg.RateBurst == 0 {
+		cfg.RateBurst = RateBurst
+	}
 	s := &Sender{
 		cfg:        cfg,
-		limiter:    rate.NewLimiter(RateLimit, RateBurst),
+		limiter:    rate.NewLimiter(cfg.RateLimit, cfg.RateBurst),
 		queues:     map[string][]*pending{},
 		dmChannels: map[int64]int64{},
 		wake:       make(chan struct{}, 1),
