@@ -31,6 +31,8 @@ const (
 	DefaultQueueSize       = 1024
 	DefaultDedupeWindow    = 2 * time.Minute
 	DefaultShutdownTimeout = 10 * time.Second
+	DefaultPluginSettle    = 300 * time.Millisecond
+	DefaultPluginRescan    = 30 * time.Second
 	DefaultAPIBase         = "https://bubble.alemonjs.com/api/bot/v1"
 	DefaultDeadline        = 2 * time.Second
 	DefaultMemoryLimit     = 128 << 20
@@ -62,6 +64,13 @@ type Config struct {
 	DedupeWindow time.Duration
 	// ShutdownTimeout bounds how long a stop waits for events in flight.
 	ShutdownTimeout time.Duration
+	// PluginSettle is how long a plugin folder must be quiet after a change
+	// before its modules are read, so a file still being copied is never
+	// loaded half-written.
+	PluginSettle time.Duration
+	// PluginRescan is how often every plugin folder is read again and
+	// compared by content hash, to catch changes the OS did not report.
+	PluginRescan time.Duration
 	// Tenants maps each tenant id, the last segment of its webhook URL, to
 	// its settings.
 	Tenants map[string]TenantConfig
@@ -142,6 +151,12 @@ func (cfg Config) withDefaults() Config {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if cfg.PluginSettle == 0 {
+		cfg.PluginSettle = DefaultPluginSettle
+	}
+	if cfg.PluginRescan == 0 {
+		cfg.PluginRescan = DefaultPluginRescan
+	}
 	tenants := make(map[string]TenantConfig, len(cfg.Tenants))
 	for id, t := range cfg.Tenants {
 		if t.Signature == "" {
@@ -199,6 +214,12 @@ func (cfg Config) Validate() error {
 	}
 	if cfg.DedupeWindow < 0 {
 		bad("dedupe_window", "must not be negative")
+	}
+	if cfg.PluginSettle < 0 {
+		bad("plugin_settle", "must not be negative")
+	}
+	if cfg.PluginRescan < 0 {
+		bad("plugin_rescan", "must not be negative")
 	}
 	for id, t := range cfg.Tenants {
 		key := "tenants." + id

@@ -29,10 +29,12 @@ type pluginFile struct {
 	loadedAt time.Time
 }
 
-// folderFile is a complete module file read from a plugin folder.
+// folderFile is a module file read from a plugin folder. err, when set,
+// says why the file is not a complete module.
 type folderFile struct {
 	name, path, hash string
 	data             []byte
+	err              error
 }
 
 // scanFolder reads every *.wasm file of dir.
@@ -103,7 +105,11 @@ func (t *tenant) applyFolder(ctx context.Context, files []folderFile, force bool
 		if cur != nil && cur.hash == f.hash && !force {
 			continue // unchanged, whether it loaded or not
 		}
-		p, err := t.load(ctx, f)
+		var p *runtime.Plugin
+		err := f.err
+		if err == nil {
+			p, err = t.load(ctx, f)
+		}
 		if err != nil {
 			h.metrics.PluginLoads.WithLabelValues(t.id, "error").Inc()
 			if cur != nil && cur.plugin != nil && cur.hash != f.hash {

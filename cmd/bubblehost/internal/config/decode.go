@@ -17,7 +17,8 @@ import (
 
 // Valid keys at each level, in the order the help lists them.
 var (
-	topKeys    = []string{"listen", "data_dir", "cache_dir", "max_body_bytes", "queue_size", "dedupe_window", "shutdown_timeout", "log", "tenants"}
+	topKeys    = []string{"listen", "data_dir", "cache_dir", "max_body_bytes", "queue_size", "dedupe_window", "shutdown_timeout",
+		"plugin_settle", "plugin_rescan", "log", "tenants"}
 	logKeys    = []string{"level", "format"}
 	tenantKeys = []string{"secrets", "secrets_file", "signature", "token", "token_file", "api_base", "bot_user_id",
 		"plugins", "deadline", "memory_limit", "instances", "concurrency", "actions_per_event", "log_bytes",
@@ -112,6 +113,14 @@ func (l *loader) decode(root map[string]any) (host.Config, LogConfig) {
 		case "dedupe_window":
 			if d, ok := l.duration(key, value); ok && d > 0 {
 				cfg.DedupeWindow = d
+			}
+		case "plugin_settle":
+			if d, ok := l.duration(key, value); ok && d > 0 {
+				cfg.PluginSettle = d
+			}
+		case "plugin_rescan":
+			if d, ok := l.duration(key, value); ok && d > 0 {
+				cfg.PluginRescan = d
 			}
 		case "shutdown_timeout":
 			if d, ok := l.duration(key, value); ok && d > 0 {
