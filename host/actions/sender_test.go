@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 
@@ -85,14 +86,13 @@ func TestSenderRetriesUntilDelivered(t *testing.T) {
 		first reply
 	}{
 		{
-			// Without Retry-After the sender backs off for its initial
-			// 500ms to 750ms, so this case takes that long.
+			// Without Retry-After the sender waits its InitialBackoff.
 			name:  "500",
 			first: reply{status: http.StatusInternalServerError, body: `{"error":{"code":"INTERNAL","message":"try again"}}`},
 		},
 		{
 			// Retry-After: 0 requests no particular wait, so the sender
-			// also backs off for its initial 500ms to 750ms.
+			// also waits its InitialBackoff.
 			name:  "429 with Retry-After 0",
 			first: reply{status: http.StatusTooManyRequests, header: map[string]string{"Retry-After": "0"}},
 		},
@@ -112,7 +112,8 @@ func TestSenderRetriesUntilDelivered(t *testing.T) {
 			api, client := newFakeAPI(t, tt.first, created(42))
 			var sent sentIDs
 
-			runSender(t, actions.SenderConfig{Tenant: "t1", Client: client, OnSent: sent.record}, pingJob("pong"))
+			cfg := actions.SenderConfig{Tenant: "t1", Client: client, OnSent: sent.record, InitialBackoff: time.Millisecond}
+			runSender(t, cfg, pingJob("pong"))
 
 			reqs := api.received()
 			if len(reqs) != 2 {
