@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/bubblehost/bubblehost/host/actions"
 	"github.com/bubblehost/bubblehost/host/dispatch"
+	"github.com/bubblehost/bubblehost/host/event"
 	"github.com/bubblehost/bubblehost/host/intake"
+	"github.com/bubblehost/bubblehost/host/queue"
 	"github.com/bubblehost/bubblehost/host/signature"
 )
 
@@ -24,6 +27,10 @@ type tenant struct {
 	auth     atomic.Pointer[intake.Tenant]
 	dispatch *dispatch.Tenant
 	sender   *actions.Sender
+	// dispatchQueue is the queue the dispatcher reads. It records the
+	// events taken and not finished, so that a stop that times out can
+	// name them.
+	dispatchQueue *takenEvents
 
 	cancel     context.CancelFunc // stops learning the bot's id and watching plugins
 	workCtx    context.Context    // ends when a stop gives up waiting
@@ -36,7 +43,7 @@ type tenant struct {
 
 func (h *Host) newTenant(id string, tc TenantConfig) *tenant {
 	logger := h.logger.With("tenant", id)
-	t := &tenant{id: id, host: h, logger: logger}
+	t := &tenant{id: id, host: h, logger: logger, dispatchQueue: newTakenEvents(h.queue)}
 	t.cfg.Store(&tc)
 	t.auth.Store(authFor(tc))
 
@@ -95,7 +102,7 @@ func (t *tenant) start(ctx context.Context) {
 	}()
 	go func() {
 		defer close(t.runnerDone)
-		t.dispatch.Run(t.workCtx, h.queue, t.workCtx)
+		t.dispatch.Run(t.workCtx, t.dispatchQueue, t.workCtx)
 	}()
 	if tc.Token != "" && tc.BotUserID == 0 {
 		go t.learnBotUser(bg)
@@ -174,7 +181,9 @@ func (t *tenant) learnBotUser(ctx context.Context) {
 }
 
 // stop finishes the tenant's accepted events and queued actions, bounded by
-// ctx, then releases its plugins.
+// ctx, then releases its plugins. When ctx ends first, it logs the key of
+// every accepted event it abandons: those running, those waiting behind
+// their channel and those still queued.
 func (t *tenant) stop(ctx context.Context) error {
 	h := t.host
 	h.queue.CloseTenant(t.id)
@@ -184,11 +193,14 @@ func (t *tenant) stop(ctx context.Context) error {
 
 	var err error
 	if !waitDone(ctx, t.runnerDone) {
-		left := h.queue.Len(t.id)
-		// TODO: name the abandoned events by key; the durable queue will
-		// keep them for the next start instead.
-		t.logger.Error("stop timed out; abandoning accepted events", "queued", left)
-		err = fmt.Errorf("tenant %s: stop timed out with %d events still queued", t.id, left)
+		// Stop the dispatcher from taking more events before listing what
+		// it holds and what the queue still stores, so none is missed. An
+		// event that finishes between the listing and stopWork is listed
+		// too.
+		unfinished := append(t.dispatchQueue.close(), t.drainQueue()...)
+		keys := eventKeys(unfinished)
+		t.logger.Error("stop timed out; abandoning accepted events", "events", len(keys), "event_keys", keys)
+		err = fmt.Errorf("tenant %s: stop timed out with %d accepted events unfinished", t.id, len(keys))
 		t.stopWork()
 		<-t.runnerDone
 	}
@@ -203,6 +215,99 @@ func (t *tenant) stop(ctx context.Context) error {
 	}
 	t.closePlugins()
 	return err
+}
+
+// drainQueue takes every event left in the tenant's queue. It must be
+// called after the tenant's queue is closed.
+func (t *tenant) drainQueue() []*event.Event {
+	q := t.host.queue
+	ended, cancel := context.WithCancel(context.Background())
+	cancel() // Next returns stored events first, then the context's error.
+	var events []*event.Event
+	for n := q.Len(t.id); n > 0; n-- {
+		d, err := q.Next(ended, t.id)
+		if err != nil {
+			break
+		}
+		events = append(events, d.Event)
+	}
+	return events
+}
+
+// eventKeys returns the keys of events in the order they were received,
+// each shortened to 12 characters as the event_key of other log lines.
+func eventKeys(events []*event.Event) []string {
+	slices.SortStableFunc(events, func(a, b *event.Event) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
+	keys := make([]string, len(events))
+	for i, ev := range events {
+		keys[i] = ev.Key[:min(len(ev.Key), 12)]
+	}
+	return keys
+}
+
+// takenEvents is the queue a tenant's dispatcher reads: it passes every
+// call to the host's queue and records each event from the moment the
+// dispatcher takes it until the dispatcher acknowledges it.
+type takenEvents struct {
+	queue.Queue
+
+	mu     sync.Mutex
+	closed bool
+	events map[*event.Event]struct{}
+	calls  sync.WaitGroup // Next calls under way
+}
+
+func newTakenEvents(q queue.Queue) *takenEvents {
+	return &takenEvents{Queue: q, events: map[*event.Event]struct{}{}}
+}
+
+// Next implements queue.Queue. After close it returns queue.ErrClosed.
+func (q *takenEvents) Next(ctx context.Context, tenant string) (*queue.Delivery, error) {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return nil, queue.ErrClosed
+	}
+	q.calls.Add(1)
+	q.mu.Unlock()
+	defer q.calls.Done()
+
+	d, err := q.Queue.Next(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	ev := d.Event
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.events[ev] = struct{}{}
+	if q.closed {
+		// close is waiting for this call and lists the event.
+		return nil, queue.ErrClosed
+	}
+	return queue.NewDelivery(ev, func() {
+		q.mu.Lock()
+		delete(q.events, ev)
+		q.mu.Unlock()
+		d.Ack()
+	}), nil
+}
+
+// close makes Next return queue.ErrClosed and returns the events taken and
+// not yet acknowledged. It waits for a Next call under way, which returns
+// at once when the tenant's queue is closed.
+func (q *takenEvents) close() []*event.Event {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.calls.Wait()
+
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	events := make([]*event.Event, 0, len(q.events))
+	for ev := range q.events {
+		events = append(events, ev)
+	}
+	return events
 }
 
 func waitDone(ctx context.Context, done <-chan struct{}) bool {
