@@ -102,6 +102,9 @@ func Run(ctx context.Context, env Env) int {
 		name = "help"
 	case "--version":
 		name = "version"
+	case "sim":
+		// The simulator parses its own flags and prints its own help.
+		return c.sim(ctx, args)
 	}
 	cmd, ok := commands[name]
 	if !ok {
@@ -123,6 +126,9 @@ func (c *cli) help(_ context.Context, args []string) int {
 		return ExitUsage
 	}
 
+	if args[0] == "sim" {
+		return c.sim(context.Background(), []string{"--help"})
+	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		c.errorf(i18n.ErrUnknownCommand, args[0])

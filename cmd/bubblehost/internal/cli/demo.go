@@ -42,7 +42,11 @@ var demoPluginConfig = map[string]host.PluginConfig{
 		`{"match":"help","reply":"Try !ping, 你好, or !dm."}]}`)},
 }
 
+// simToken is the bot token that "bubblehost sim" accepts by default.
+const simToken = "sim-token"
+
 type demoOptions struct {
+	sim       string
 	listen    string
 	dataDir   string
 	examples  string
@@ -56,6 +60,8 @@ func (c *cli) demoFlags() (*pflag.FlagSet, *demoOptions) {
 	fs.StringVar(&opts.listen, "listen", host.DefaultListen, c.p.Sprintf(i18n.FlagDemoListen))
 	fs.StringVar(&opts.dataDir, "data-dir", host.DefaultDataDir, c.p.Sprintf(i18n.FlagDemoData))
 	fs.StringVar(&opts.examples, "examples", "", c.p.Sprintf(i18n.FlagExamples))
+	fs.StringVar(&opts.sim, "sim", "", c.p.Sprintf(i18n.FlagDemoSim))
+	fs.Lookup("sim").NoOptDefVal = "http://127.0.0.1:8090/api/bot/v1"
 	fs.StringVar(&opts.logLevel, "log-level", "info", c.p.Sprintf(i18n.FlagLogLevel))
 	fs.StringVar(&opts.logFormat, "log-format", config.LogFormatAuto, c.p.Sprintf(i18n.FlagLogFormat))
 	return fs, opts
@@ -122,13 +128,21 @@ func (c *cli) demo(ctx context.Context, args []string) int {
 	tenant := config.DefaultTenant(pluginDir)
 	tenant.Secrets = []string{DemoSecret}
 	tenant.Plugins = demoPluginConfig
+	if opts.sim != "" {
+		tenant.APIBase = opts.sim
+		tenant.Token = simToken
+	}
 	cfg.Tenants = map[string]host.TenantConfig{demoTenant: tenant}
 
 	ready := func(addr net.Addr) {
 		webhookURL := demoWebhookURL(addr)
-		fmt.Fprint(c.env.Stdout, c.p.Sprintf(i18n.DemoIntro,
+		intro := i18n.DemoIntro
+		if opts.sim != "" {
+			intro = i18n.DemoIntroSim
+		}
+		fmt.Fprint(c.env.Stdout, c.p.Sprintf(intro,
 			webhookURL, strings.Join(plugins, ", "), pluginDir,
-			tryCommand(workDir, repoRoot, webhookURL), dryRunMessage))
+			tryCommand(workDir, repoRoot, webhookURL), dryRunMessage, opts.sim))
 	}
 	return c.runHost(ctx, cfg, c.newLogger(logConfig), ready, nil)
 }

@@ -21,6 +21,8 @@ const (
 	FlagLogFormat  ID = "flag.log_format"
 	FlagDemoListen ID = "flag.demo_listen"
 	FlagDemoData   ID = "flag.demo_data_dir"
+	FlagDemoSim    ID = "flag.demo_sim"
+	DemoIntroSim   ID = "demo.intro_sim"
 	FlagExamples   ID = "flag.examples"
 	FlagOutput     ID = "flag.output"
 	FlagSecret     ID = "flag.secret"
@@ -139,6 +141,7 @@ Commands:
   build     compile a Go plugin folder into a .wasm module
   sign      print the X-Bubble-Signature value of a body
   send      post a signed event to a running host, as the platform does
+  sim       run a fake Bubble platform on loopback and chat with the bot
   version   print the version
   help      print the help of a command
 
@@ -156,6 +159,7 @@ webhook，并为每个事件调用对应 tenant 的 plugin。
   build     把一个 Go plugin 文件夹编译为 .wasm 模块
   sign      打印请求体的 X-Bubble-Signature 值
   send      像平台一样，向运行中的 host 发送一个签名事件
+  sim       在本机回环地址上运行模拟的 Bubble 平台，并与机器人对话
   version   打印版本
   help      打印某个命令的帮助
 
@@ -324,6 +328,10 @@ X-Bubble-Event 和 X-Bubble-Signature 头。请求体要么是原样发送的文
 	FlagDemoData: {
 		En: "folder for the demo's files. The plugins are built into <data-dir>/demo/plugins",
 		Zh: "演示所用文件的文件夹。plugin 会构建到 <data-dir>/demo/plugins",
+	},
+	FlagDemoSim: {
+		En: "send replies to a fake platform started with \"bubblehost sim\" at this API base URL, with its token sim-token (empty: no platform, replies are logged)",
+		Zh: "把回复发到用 \"bubblehost sim\" 启动的模拟平台，值为其 API 基础 URL，token 为 sim-token（为空则不连接平台，回复只记录在日志中）",
 	},
 	FlagExamples: {
 		En: "folder of example plugins, one per subfolder (default: examples/ of the repository that contains the current folder)",
@@ -538,6 +546,43 @@ Press Ctrl+C to stop.
 
 演示 tenant 没有机器人 token，所以 host 不会调用平台，而是把 plugin 发送的每条
 回复记录为一行日志，消息为 "%[5]s"，回复文本在 content 中。
+按 Ctrl+C 停止。
+
+`,
+	},
+
+	DemoIntroSim: {
+		En: `
+The demo host is starting, connected to the fake platform at %[6]s.
+
+  webhook URL  %[1]s
+  tenant       demo
+  secret       demo-secret (webhooks must be signed)
+  plugins      %[2]s, built into %[3]s
+
+Type a message such as !ping, 你好 or help in the terminal that runs
+"bubblehost sim": the sim delivers it here as a signed webhook, and the
+bot's reply appears there. Or send one from another terminal:
+
+  %[4]s
+
+Press Ctrl+C to stop.
+
+`,
+		Zh: `
+演示 host 正在启动，已连接到位于 %[6]s 的模拟平台。
+
+  webhook URL  %[1]s
+  tenant       demo
+  密钥         demo-secret（webhook 必须签名）
+  plugin       %[2]s，已构建到 %[3]s
+
+在运行 "bubblehost sim" 的终端中输入一条消息，例如 !ping、你好 或 help：
+模拟平台会把它作为签名的 webhook 投递到这里，机器人的回复会显示在那个终端中。
+也可以在另一个终端中发送：
+
+  %[4]s
+
 按 Ctrl+C 停止。
 
 `,
