@@ -12,6 +12,7 @@
 //	!config       replies with its configuration as JSON
 //	!actions N    asks for N send_message actions to channel 5
 //	!unknown      asks for an action type the host does not know
+//	!long N       replies with N Chinese characters, a line break after every 50
 package main
 
 import (
@@ -75,6 +76,16 @@ func handle(c *sdk.Context, m *sdk.MessageCreate) error {
 			c.Warn("some actions failed", "failed", len(errs), "first", errs[0].Error())
 		}
 		return nil
+	case "!long":
+		n, _ := strconv.Atoi(arg)
+		var b strings.Builder
+		for i := range n {
+			b.WriteRune(rune('一' + i%500))
+			if i%50 == 49 {
+				b.WriteByte('\n')
+			}
+		}
+		return c.Reply(b.String())
 	case "!unknown":
 		_, err := c.Action(abi.ActionRequest{Type: "no_such_action"})
 		return err
