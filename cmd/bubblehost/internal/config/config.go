@@ -68,7 +68,13 @@ type LogConfig struct {
 // environment and flags are kept relative to the current folder.
 //
 // The error, when not nil, is an Errors value with every problem found.
+// LoadSettings returns the sections that only serve reads as well.
 func Load(path string, environ []string, flags *pflag.FlagSet) (host.Config, LogConfig, error) {
+	settings, err := load(path, environ, flags)
+	return settings.Host, settings.Log, err
+}
+
+func load(path string, environ []string, flags *pflag.FlagSet) (Settings, error) {
 	l := loader{origins: make(map[string]Source)}
 	merged := koanf.New(".")
 
@@ -84,7 +90,7 @@ func Load(path string, environ []string, flags *pflag.FlagSet) (host.Config, Log
 			if errors.As(err, new(*fs.PathError)) {
 				id = i18n.CfgReadFile
 			}
-			return host.Config{}, LogConfig{}, Errors{{Source: source, Message: id, Args: []any{err}}}
+			return Settings{}, Errors{{Source: source, Message: id, Args: []any{err}}}
 		}
 		l.recordOrigins("", layer.Raw(), func(string) Source { return source })
 		mergeLayer(merged, layer)
@@ -98,7 +104,7 @@ func Load(path string, environ []string, flags *pflag.FlagSet) (host.Config, Log
 		Prefix:      EnvPrefix,
 		EnvironFunc: func() []string { return environ },
 		TransformFunc: func(name, value string) (string, any) {
-			if name == EnvSecret {
+			if name == EnvSecret || name == EnvAdminToken {
 				return "", nil
 			}
 			key := envKey(name)
@@ -133,11 +139,11 @@ func Load(path string, environ []string, flags *pflag.FlagSet) (host.Config, Log
 		mergeLayer(merged, flagLayer)
 	}
 
-	cfg, logConfig := l.decode(merged.Raw())
+	settings := l.decode(merged.Raw())
 	if len(l.errs) > 0 {
-		return host.Config{}, LogConfig{}, l.errs
+		return Settings{}, l.errs
 	}
-	return cfg, logConfig, nil
+	return settings, nil
 }
 
 // envKey turns a variable name such as BUBBLEHOST_TENANTS__DEMO__SECRETS_FILE

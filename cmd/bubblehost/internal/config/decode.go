@@ -18,7 +18,7 @@ import (
 // Valid keys at each level, in the order the help lists them.
 var (
 	topKeys = []string{"listen", "data_dir", "cache_dir", "max_body_bytes", "queue_size", "dedupe_window", "shutdown_timeout",
-		"plugin_settle", "plugin_rescan", "log", "tenants"}
+		"plugin_settle", "plugin_rescan", "log", "tls", "admin", "tenants"}
 	logKeys    = []string{"level", "format"}
 	tenantKeys = []string{"secrets", "secrets_file", "signature", "token", "token_file", "api_base", "bot_user_id",
 		"plugins", "deadline", "memory_limit", "instances", "concurrency", "actions_per_event", "log_bytes",
@@ -79,12 +79,14 @@ func DefaultTenant(pluginDir string) host.TenantConfig {
 }
 
 // decode checks the merged values and turns them into the host's
-// configuration. It records every problem in l.errs and goes on, so that
-// one load reports all of them.
-func (l *loader) decode(root map[string]any) (host.Config, LogConfig) {
+// configuration and the command's settings. It records every problem in
+// l.errs and goes on, so that one load reports all of them.
+func (l *loader) decode(root map[string]any) Settings {
 	cfg := DefaultConfig()
 	cfg.DataDir = l.resolveDefault(host.DefaultDataDir)
 	logConfig := LogConfig{Level: slog.LevelInfo, Format: LogFormatAuto}
+	var admin AdminConfig
+	var tlsConfig TLSConfig
 	tenantCount := 0
 
 	for _, key := range slices.Sorted(maps.Keys(root)) {
@@ -128,6 +130,10 @@ func (l *loader) decode(root map[string]any) (host.Config, LogConfig) {
 			}
 		case "log":
 			logConfig = l.decodeLog(key, value)
+		case "admin":
+			admin = l.decodeAdmin(key, value)
+		case "tls":
+			tlsConfig = l.decodeTLS(key, value)
 		case "tenants":
 			cfg.Tenants, tenantCount = l.decodeTenants(key, value)
 		default:
@@ -138,7 +144,9 @@ func (l *loader) decode(root map[string]any) (host.Config, LogConfig) {
 	if tenantCount == 0 {
 		l.fail("tenants", i18n.CfgNoTenants)
 	}
-	return cfg, logConfig
+	settings := Settings{Host: cfg, Log: logConfig, Admin: admin, TLS: tlsConfig}
+	finishACME(&settings)
+	return settings
 }
 
 func (l *loader) decodeLog(key string, value any) LogConfig {
@@ -288,7 +296,7 @@ func (l *loader) decodeTenant(key, id string, value any) host.TenantConfig {
 		tokenFileKey := joinKey(key, "token_file")
 		if tokenSet {
 			l.fail(tokenFileKey, i18n.CfgConflict, joinKey(key, "token"))
-		} else if token, ok := l.readTokenFile(tokenFileKey, tokenFile); ok {
+		} else if token, ok := l.readTokenFile(tokenFileKey, tokenFile, i18n.CfgFileEmptyToken); ok {
 			tenant.Token = token
 		}
 	}
@@ -396,8 +404,8 @@ func ParseSecrets(data []byte) []string {
 }
 
 // readTokenFile returns the contents of the file at path, trimmed of
-// surrounding white space.
-func (l *loader) readTokenFile(key, path string) (string, bool) {
+// surrounding white space. emptyMessage reports a file with nothing else.
+func (l *loader) readTokenFile(key, path string, emptyMessage i18n.ID) (string, bool) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		l.fail(key, i18n.CfgReadKeyFile, err)
@@ -406,7 +414,7 @@ func (l *loader) readTokenFile(key, path string) (string, bool) {
 
 	token := strings.TrimSpace(string(data))
 	if token == "" {
-		l.fail(key, i18n.CfgFileEmptyToken, path)
+		l.fail(key, emptyMessage, path)
 		return "", false
 	}
 	return token, true

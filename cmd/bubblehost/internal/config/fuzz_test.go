@@ -19,6 +19,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("tenants:\n  demo:\n    plugin:\n      x: {config: [1, {2: 3}]}\n"), "{a: [b]}")
 	f.Add([]byte("tenants: {demo: null}\nlog: [1]\n"), "")
 	f.Add([]byte("- 1\n"), ",")
+	f.Add([]byte("admin: {listen: 127.0.0.1:8081}\ntls: {acme: {domains: [a.example.com]}}\n"), "a.example.com")
 
 	f.Fuzz(func(t *testing.T, file []byte, envValue string) {
 		if strings.ContainsRune(envValue, 0) {
@@ -34,6 +35,8 @@ func FuzzLoad(f *testing.F) {
 			"BUBBLEHOST_TENANTS__DEMO__PLUGIN__X__CONFIG=" + envValue,
 			"BUBBLEHOST_TENANTS__FUZZ__TOKEN=" + secret,
 			"BUBBLEHOST_TENANTS__FUZZ__SECRETS=" + secret + "," + envValue,
+			"BUBBLEHOST_ADMIN__TOKEN=" + secret,
+			"BUBBLEHOST_TLS__ACME__DOMAINS=" + envValue,
 		}
 
 		_, _, err := config.Load(path, env, nil)

@@ -124,6 +124,53 @@ const (
 	ExpectMapping    ID = "expect.mapping"
 )
 
+// Message ids of the commands that call the admin API of a running host,
+// and of the configuration sections admin and tls.
+const (
+	UsageStatus  ID = "usage.status"
+	UsagePlugins ID = "usage.plugins"
+	UsageReload  ID = "usage.reload"
+
+	FlagAdmin          ID = "flag.admin"
+	FlagAdminToken     ID = "flag.admin_token"
+	FlagAdminTokenFile ID = "flag.admin_token_file"
+	FlagJSON           ID = "flag.json"
+	FlagAdminTimeout   ID = "flag.admin_timeout"
+	FlagPluginsTenant  ID = "flag.plugins_tenant"
+
+	StatusHeader    ID = "status.header"
+	StatusNoTenants ID = "status.no_tenants"
+	PluginsHeader   ID = "plugins.header"
+	PluginsNone     ID = "plugins.none"
+	PluginPaused    ID = "plugins.paused"
+	PluginResumed   ID = "plugins.resumed"
+	PluginsAction   ID = "plugins.unknown_action"
+	ReloadDone      ID = "reload.done"
+	WordYes         ID = "word.yes"
+	WordNo          ID = "word.no"
+
+	AdminTokenMissing    ID = "admin.token_missing"
+	AdminTokenConflict   ID = "admin.token_conflict"
+	AdminTokenReadFile   ID = "admin.token_read_file"
+	AdminTokenFileEmpty  ID = "admin.token_file_empty"
+	AdminBadURL          ID = "admin.bad_url"
+	AdminBadTimeout      ID = "admin.bad_timeout"
+	AdminConnectFailed   ID = "admin.connect_failed"
+	AdminTimedOut        ID = "admin.timed_out"
+	AdminUnauthorized    ID = "admin.unauthorized"
+	AdminRequestFailed   ID = "admin.request_failed"
+	AdminInvalidResponse ID = "admin.invalid_response"
+
+	CfgAdminNoToken        ID = "config.admin_no_token"
+	CfgAdminTokenShort     ID = "config.admin_token_short"
+	CfgFileEmptyAdminToken ID = "config.file_empty_admin_token"
+	CfgMissingPair         ID = "config.missing_pair"
+	CfgBadKeyPair          ID = "config.bad_key_pair"
+	CfgNoDomains           ID = "config.no_domains"
+	CfgBadDomain           ID = "config.bad_domain"
+	CfgBadEmail            ID = "config.bad_email"
+)
+
 // messages is the table of every message in both languages. Keep the
 // terms webhook, tenant and plugin in English in the Chinese texts, as the
 // field does.
@@ -137,6 +184,9 @@ Usage:
 
 Commands:
   serve     run the host from a config file
+  status    print the tenants of a running host, from its admin API
+  plugins   list, pause or resume the plugins of a running host
+  reload    make a running host reload its config and plugin folders
   demo      build the example plugins and run a local demo host
   build     compile a Go plugin folder into a .wasm module
   sign      print the X-Bubble-Signature value of a body
@@ -155,6 +205,9 @@ webhook，并为每个事件调用对应 tenant 的 plugin。
 
 命令：
   serve     按配置文件运行 host
+  status    通过 admin API 打印运行中 host 的各个 tenant
+  plugins   列出、暂停或恢复运行中 host 的 plugin
+  reload    让运行中的 host 重新加载配置和 plugin 文件夹
   demo      构建示例 plugin，并在本机运行一个演示 host
   build     把一个 Go plugin 文件夹编译为 .wasm 模块
   sign      打印请求体的 X-Bubble-Signature 值
@@ -171,8 +224,14 @@ webhook，并为每个事件调用对应 tenant 的 plugin。
 
 Runs the host: loads the configuration, starts every tenant's plugins and
 serves POST /webhook/{tenant}, GET /healthz, GET /readyz and GET /metrics
-until it receives SIGINT or SIGTERM. Then it stops taking requests and waits
-up to shutdown_timeout for the events in flight.
+until it receives SIGINT or SIGTERM. Then it answers new webhooks with 503,
+so that the platform retries them, waits up to shutdown_timeout for the
+events already accepted, logs the key of each event it had to abandon, and
+closes its listeners.
+
+With tls.cert_file and tls.key_file, or with tls.acme, the webhook listener
+serves HTTPS. With admin.listen, serve also starts the admin API on that
+address, which "bubblehost status", "plugins" and "reload" call.
 
 The configuration comes from the YAML file, then from environment variables,
 then from flags. A later source wins. Environment variables start with
@@ -193,7 +252,12 @@ configuration is invalid.
 
 运行 host：加载配置，启动每个 tenant 的 plugin，并提供 POST /webhook/{tenant}、
 GET /healthz、GET /readyz 和 GET /metrics，直到收到 SIGINT 或 SIGTERM。
-之后它不再接收请求，并最多等待 shutdown_timeout 让处理中的事件完成。
+之后它对新的 webhook 返回 503，让平台稍后重试；最多等待 shutdown_timeout 让已接收的
+事件处理完，在日志中记录被放弃的每个事件的 key，然后关闭监听。
+
+设置 tls.cert_file 和 tls.key_file，或设置 tls.acme 时，webhook 监听使用 HTTPS。
+设置 admin.listen 时，serve 还会在该地址上启动 admin API，供
+"bubblehost status"、"plugins" 和 "reload" 调用。
 
 配置依次来自 YAML 文件、环境变量和命令行选项，后者覆盖前者。环境变量以
 BUBBLEHOST_ 开头，用 __ 分隔层级，例如 BUBBLEHOST_LISTEN、
@@ -721,4 +785,228 @@ Press Ctrl+C to stop.
 	ExpectSize:       {En: "a size such as 1048576 or 128MiB", Zh: "大小（例如 1048576 或 128MiB）"},
 	ExpectStringList: {En: "a list of strings", Zh: "字符串列表"},
 	ExpectMapping:    {En: "a mapping of keys to values", Zh: "键值映射"},
+	UsageStatus: {
+		En: `Usage: bubblehost status [--admin URL] [--token-file FILE] [--json]
+
+Prints one row per tenant of a running host: its id, how its webhooks are
+authenticated, whether it is a dry run (no bot token, so replies are only
+logged), how many events wait in its queue, and how many of its plugin files
+serve (status ok) out of all of them.
+
+The host must run "bubblehost serve" with admin.listen set: status calls its
+admin API at --admin. The admin token comes from --token, else --token-file,
+else the environment variable BUBBLEHOST_ADMIN_TOKEN. Prefer --token-file or
+the variable, because other users of the machine can read command lines.
+
+With --json, status prints the admin API's JSON response unchanged. The exit
+status is 1 when the admin API cannot be reached or rejects the request.
+`,
+		Zh: `用法：bubblehost status [--admin URL] [--token-file 文件] [--json]
+
+为运行中 host 的每个 tenant 打印一行：id、webhook 的验证方式、是否为试运行
+（没有机器人 token，回复只记录在日志中）、队列中等待的事件数，以及其 plugin
+文件中正常提供服务（状态为 ok）的数量和总数。
+
+host 必须以 "bubblehost serve" 运行并设置了 admin.listen：status 调用位于
+--admin 的 admin API。admin token 依次取自 --token、--token-file 和环境变量
+BUBBLEHOST_ADMIN_TOKEN。建议使用 --token-file 或环境变量，因为本机的其他用户
+能看到命令行。
+
+使用 --json 时，status 原样打印 admin API 返回的 JSON。无法连接 admin API
+或请求被拒绝时，退出码为 1。
+`,
+	},
+	UsagePlugins: {
+		En: `Usage: bubblehost plugins [--tenant ID] [flags]
+       bubblehost plugins pause TENANT PLUGIN [flags]
+       bubblehost plugins resume TENANT PLUGIN [flags]
+
+Without arguments, prints one row per plugin file of a running host: its
+tenant, the plugin's name and version, its status, the first 12 characters
+of the SHA-256 of the version serving, the file name and its last error,
+shortened. The status is ok, paused (by its circuit breaker or an operator),
+error (the file failed to load, so nothing serves) or stale (a newer file
+failed to load, so the previous version serves).
+
+pause stops the calls of a plugin until resume, which also clears the
+failures its circuit breaker counted. PLUGIN is the name from the plugin's
+manifest, as the list shows it.
+
+The admin API and its token are found as for "bubblehost status".
+`,
+		Zh: `用法：bubblehost plugins [--tenant ID] [选项]
+      bubblehost plugins pause TENANT PLUGIN [选项]
+      bubblehost plugins resume TENANT PLUGIN [选项]
+
+不带参数时，为运行中 host 的每个 plugin 文件打印一行：所属 tenant、plugin 的
+名称和版本、状态、正在服务的版本的 SHA-256 前 12 个字符、文件名，以及缩短后的
+最近错误。状态为 ok、paused（被熔断器或运维人员暂停）、error（文件加载失败，
+没有版本在服务）或 stale（较新的文件加载失败，仍由旧版本服务）。
+
+pause 让 plugin 停止被调用，直到 resume；resume 同时清除其熔断器记录的失败次数。
+PLUGIN 是 plugin manifest 中的名称，与列表中显示的一致。
+
+admin API 及其 token 的查找方式与 "bubblehost status" 相同。
+`,
+	},
+	UsageReload: {
+		En: `Usage: bubblehost reload [flags]
+
+Makes a running host load its configuration again, as SIGHUP does, and scan
+every plugin folder. A configuration that does not load or validate is
+rejected whole: the host keeps the configuration it runs with, and reload
+prints the problems and exits with status 1. Settings that need a restart,
+such as listen addresses, folders, tls and admin, keep their running values,
+and the host logs a warning for each of them.
+
+The admin API and its token are found as for "bubblehost status".
+`,
+		Zh: `用法：bubblehost reload [选项]
+
+让运行中的 host 像收到 SIGHUP 一样重新加载配置，并扫描每个 plugin 文件夹。
+无法加载或校验失败的配置会被整体拒绝：host 继续使用当前配置，reload 打印问题
+并以退出码 1 结束。需要重启才能生效的设置（例如监听地址、文件夹、tls 和 admin）
+保持运行中的值，host 会为每一项记录一条警告日志。
+
+admin API 及其 token 的查找方式与 "bubblehost status" 相同。
+`,
+	},
+
+	FlagAdmin: {
+		En: "base URL of the host's admin API, the address set in admin.listen",
+		Zh: "host 的 admin API 基础 URL，即 admin.listen 中设置的地址",
+	},
+	FlagAdminToken: {
+		En: "admin token. Other users can read it in the process list, so prefer --token-file or BUBBLEHOST_ADMIN_TOKEN",
+		Zh: "admin token。其他用户可在进程列表中看到它，建议改用 --token-file 或 BUBBLEHOST_ADMIN_TOKEN",
+	},
+	FlagAdminTokenFile: {
+		En: "file that contains the admin token",
+		Zh: "包含 admin token 的文件",
+	},
+	FlagJSON: {
+		En: "print the admin API's JSON response instead of a table",
+		Zh: "打印 admin API 返回的 JSON，而不是表格",
+	},
+	FlagAdminTimeout: {
+		En: "maximum time to wait for the admin API's response, such as 30s",
+		Zh: "等待 admin API 响应的最长时间，例如 30s",
+	},
+	FlagPluginsTenant: {
+		En: "list only the plugins of this tenant",
+		Zh: "只列出该 tenant 的 plugin",
+	},
+
+	StatusHeader: {
+		En: "TENANT\tSIGNATURE\tDRY RUN\tQUEUED\tPLUGINS OK/TOTAL",
+		Zh: "TENANT\t签名\t试运行\t排队事件\tPLUGIN 正常/总数",
+	},
+	StatusNoTenants: {
+		En: "the host has no tenant",
+		Zh: "该 host 没有 tenant",
+	},
+	PluginsHeader: {
+		En: "TENANT\tPLUGIN\tVERSION\tSTATUS\tSHA256\tFILE\tLAST ERROR",
+		Zh: "TENANT\tPLUGIN\t版本\t状态\tSHA256\t文件\t最近错误",
+	},
+	PluginsNone: {
+		En: "no plugin file found",
+		Zh: "没有找到 plugin 文件",
+	},
+	PluginPaused: {
+		En: "paused plugin %s of tenant %s",
+		Zh: "已暂停 tenant %[2]s 的 plugin %[1]s",
+	},
+	PluginResumed: {
+		En: "resumed plugin %s of tenant %s",
+		Zh: "已恢复 tenant %[2]s 的 plugin %[1]s",
+	},
+	PluginsAction: {
+		En: `unknown plugins action %q, expected pause or resume. Run "bubblehost help plugins" for its usage`,
+		Zh: `未知的 plugins 操作 %q，应为 pause 或 resume。运行 "bubblehost help plugins" 查看用法`,
+	},
+	ReloadDone: {
+		En: "reloaded the configuration and scanned the plugin folders",
+		Zh: "已重新加载配置，并扫描了 plugin 文件夹",
+	},
+	WordYes: {En: "yes", Zh: "是"},
+	WordNo:  {En: "no", Zh: "否"},
+
+	AdminTokenMissing: {
+		En: "no admin token given. Pass --token-file or --token, or set BUBBLEHOST_ADMIN_TOKEN, to the host's admin.token",
+		Zh: "未给出 admin token。请使用 --token-file 或 --token，或设置 BUBBLEHOST_ADMIN_TOKEN，值为 host 的 admin.token",
+	},
+	AdminTokenConflict: {
+		En: "--token and --token-file cannot be used together. Pass only one of them",
+		Zh: "--token 和 --token-file 不能同时使用，请只给出其中一个",
+	},
+	AdminTokenReadFile: {
+		En: "cannot read the token file: %v",
+		Zh: "无法读取 token 文件：%v",
+	},
+	AdminTokenFileEmpty: {
+		En: "the token file %s is empty",
+		Zh: "token 文件 %s 是空的",
+	},
+	AdminBadURL: {
+		En: "invalid --admin %q, expected an absolute http or https URL such as http://127.0.0.1:8081",
+		Zh: "--admin %q 无效，应为绝对的 http 或 https URL，例如 http://127.0.0.1:8081",
+	},
+	AdminBadTimeout: {
+		En: "invalid --timeout %s, expected a positive duration such as 30s",
+		Zh: "--timeout %s 无效，应为正的时长，例如 30s",
+	},
+	AdminConnectFailed: {
+		En: `cannot reach the admin API at %s: %v. Is "bubblehost serve" running with admin.listen set to that address?`,
+		Zh: `无法连接位于 %s 的 admin API：%v。"bubblehost serve" 是否在运行，且 admin.listen 设为该地址？`,
+	},
+	AdminTimedOut: {
+		En: "no response from the admin API at %s within %s",
+		Zh: "位于 %s 的 admin API 在 %s 内没有响应",
+	},
+	AdminUnauthorized: {
+		En: "the admin API at %s rejected the token. Pass the token set in the host's admin.token or admin.token_file",
+		Zh: "位于 %s 的 admin API 拒绝了该 token。请给出 host 的 admin.token 或 admin.token_file 中设置的 token",
+	},
+	AdminRequestFailed: {
+		En: "the admin API responded with %s: %s",
+		Zh: "admin API 的响应状态为 %s：%s",
+	},
+	AdminInvalidResponse: {
+		En: "cannot read the response of the admin API at %s: %v",
+		Zh: "无法读取位于 %s 的 admin API 的响应：%v",
+	},
+
+	CfgAdminNoToken: {
+		En: "missing, but %s is set and the admin API needs a token. Set admin.token or admin.token_file, for example to the output of: openssl rand -hex 32",
+		Zh: "缺失，但已设置 %s，而 admin API 需要 token。请设置 admin.token 或 admin.token_file，例如设为 openssl rand -hex 32 的输出",
+	},
+	CfgAdminTokenShort: {
+		En: "the admin token is %d bytes long, expected at least %d. Generate one with: openssl rand -hex 32",
+		Zh: "admin token 长 %d 字节，至少应为 %d 字节。可用 openssl rand -hex 32 生成",
+	},
+	CfgFileEmptyAdminToken: {
+		En: "%s is empty, expected the admin token",
+		Zh: "%s 是空的，应包含 admin token",
+	},
+	CfgMissingPair: {
+		En: "missing, but %s is set. Set both, or neither",
+		Zh: "缺失，但已设置 %s。请同时设置两者，或都不设置",
+	},
+	CfgBadKeyPair: {
+		En: "cannot load the certificate with the private key of %s: %v",
+		Zh: "无法用 %s 的私钥加载该证书：%v",
+	},
+	CfgNoDomains: {
+		En: "no domain given. List the host names to get certificates for, such as [bot.example.com]",
+		Zh: "未给出域名。请列出需要证书的主机名，例如 [bot.example.com]",
+	},
+	CfgBadDomain: {
+		En: "invalid domain %s, expected a host name such as bot.example.com, without scheme, port, path or wildcard",
+		Zh: "域名 %s 无效，应为 bot.example.com 这样的主机名，不带协议、端口、路径或通配符",
+	},
+	CfgBadEmail: {
+		En: "invalid email address %s, expected an address such as ops@example.com",
+		Zh: "电子邮件地址 %s 无效，应为 ops@example.com 这样的地址",
+	},
 }
