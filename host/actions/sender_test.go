@@ -307,3 +307,33 @@ func TestSenderRunStopsOnCancel(t *testing.T) {
 	// Run returns without Close because its context is done.
 	s.Run(ctx)
 }
+
+func TestSenderBusyPluginDoesNotStarveOthers(t *testing.T) {
+	t.Parallel()
+	api, client := newFakeAPI(t, created(1))
+	s := actions.NewSender(actions.SenderConfig{Tenant: "t1", Client: client, QueueSize: 100, PluginQueueSize: 10})
+
+	// The noisy plugin fills its share of the queue and is refused beyond it.
+	for i := range 10 {
+		if err := s.Enqueue(actions.Job{ChannelID: 5, Content: "noise", Plugin: "noisy"}); err != nil {
+			t.Fatalf("Enqueue noisy %d: %v", i, err)
+		}
+	}
+	if err := s.Enqueue(actions.Job{ChannelID: 5, Content: "noise", Plugin: "noisy"}); !errors.Is(err, actions.ErrQueueFull) {
+		t.Errorf("Enqueue past the plugin's share: have %v, want %v", err, actions.ErrQueueFull)
+	}
+	// A quiet plugin still gets in, and is served second, not eleventh.
+	if err := s.Enqueue(actions.Job{ChannelID: 5, Content: "quiet", Plugin: "quiet"}); err != nil {
+		t.Fatalf("Enqueue quiet: %v", err)
+	}
+	s.Close()
+	s.Run(t.Context())
+
+	reqs := api.received()
+	if len(reqs) != 11 {
+		t.Fatalf("requests: have %d, want 11", len(reqs))
+	}
+	if !strings.Contains(reqs[1].Body, "quiet") {
+		t.Errorf("second request: have %s, want the quiet plugin's message", reqs[1].Body)
+	}
+}
