@@ -275,10 +275,34 @@ func (l *loader) url(key string, value any) (string, bool) {
 	}
 	parsed, err := url.Parse(s)
 	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
-		l.fail(key, i18n.CfgBadURL, shownValue{s})
+		l.fail(key, i18n.CfgBadURL, shownValue{redactURL(s)})
 		return "", false
 	}
 	return s, true
+}
+
+// redactURL returns s with its user information, which can hold a
+// password or a token, replaced by "xxxxx".
+func redactURL(s string) string {
+	if parsed, err := url.Parse(s); err == nil && parsed.User != nil {
+		parsed.User = url.User("xxxxx")
+		return parsed.String()
+	}
+	// Without a parsed user, the value may still hold one in a form that
+	// url.Parse reads otherwise, such as "user:pass@host".
+	scheme, rest, found := strings.Cut(s, "://")
+	if !found {
+		scheme, rest = "", s
+	}
+	authority, _, _ := strings.Cut(rest, "/")
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return s
+	}
+	if found {
+		return scheme + "://xxxxx" + rest[at:]
+	}
+	return "xxxxx" + rest[at:]
 }
 
 // stringList accepts a YAML list of strings, or a comma-separated string
