@@ -1,7 +1,8 @@
 // Package cli implements the bubblehost command: a small dispatcher over
-// the subcommands serve, demo, build, sign, send, version and help, each
-// with its own pflag flag set. It takes its arguments, streams and
-// environment as values, so tests run it without touching the process.
+// the subcommands serve, demo, build, sign, send, sim, status, plugins,
+// reload, version and help, each with its own pflag flag set. It takes its
+// arguments, streams and environment as values, so tests run it without
+// touching the process.
 package cli
 
 import (
@@ -77,11 +78,15 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"serve": {i18n.UsageServe, func(c *cli) *pflag.FlagSet { fs, _ := c.serveFlags(); return fs }, (*cli).serve},
-		"demo":  {i18n.UsageDemo, func(c *cli) *pflag.FlagSet { fs, _ := c.demoFlags(); return fs }, (*cli).demo},
-		"build": {i18n.UsageBuild, func(c *cli) *pflag.FlagSet { fs, _ := c.buildFlags(); return fs }, (*cli).build},
-		"sign":  {i18n.UsageSign, func(c *cli) *pflag.FlagSet { fs, _ := c.signFlags(); return fs }, (*cli).sign},
-		"send":  {i18n.UsageSend, func(c *cli) *pflag.FlagSet { fs, _ := c.sendFlags(); return fs }, (*cli).send},
+		"serve":  {i18n.UsageServe, func(c *cli) *pflag.FlagSet { fs, _ := c.serveFlags(); return fs }, (*cli).serve},
+		"demo":   {i18n.UsageDemo, func(c *cli) *pflag.FlagSet { fs, _ := c.demoFlags(); return fs }, (*cli).demo},
+		"build":  {i18n.UsageBuild, func(c *cli) *pflag.FlagSet { fs, _ := c.buildFlags(); return fs }, (*cli).build},
+		"sign":   {i18n.UsageSign, func(c *cli) *pflag.FlagSet { fs, _ := c.signFlags(); return fs }, (*cli).sign},
+		"send":   {i18n.UsageSend, func(c *cli) *pflag.FlagSet { fs, _ := c.sendFlags(); return fs }, (*cli).send},
+		"status": {i18n.UsageStatus, func(c *cli) *pflag.FlagSet { fs, _ := c.statusFlags(); return fs }, (*cli).status},
+		"plugins": {i18n.UsagePlugins, func(c *cli) *pflag.FlagSet { fs, _ := c.pluginsFlags(); return fs },
+			(*cli).plugins},
+		"reload": {i18n.UsageReload, func(c *cli) *pflag.FlagSet { fs, _ := c.reloadFlags(); return fs }, (*cli).reload},
 		"version": {i18n.UsageVersion, func(c *cli) *pflag.FlagSet { return c.newFlagSet("version") },
 			(*cli).version},
 		"help": {i18n.UsageHelp, func(c *cli) *pflag.FlagSet { return c.newFlagSet("help") }, (*cli).help},

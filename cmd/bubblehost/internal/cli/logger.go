@@ -15,10 +15,20 @@ import (
 // JSON lines otherwise, for a log collector. NO_COLOR (https://no-color.org)
 // turns the colours off.
 func (c *cli) newLogger(logConfig config.LogConfig) *slog.Logger {
+	logger, _ := c.newLevelLogger(logConfig)
+	return logger
+}
+
+// newLevelLogger returns the logger that newLogger returns and the
+// variable that holds its level, so that the level can change at run time.
+func (c *cli) newLevelLogger(logConfig config.LogConfig) (*slog.Logger, *slog.LevelVar) {
 	return newLogger(c.env.Stderr, logConfig, c.env.StderrTerminal, c.env.Getenv("NO_COLOR") != "")
 }
 
-func newLogger(w io.Writer, logConfig config.LogConfig, terminal, noColor bool) *slog.Logger {
+func newLogger(w io.Writer, logConfig config.LogConfig, terminal, noColor bool) (*slog.Logger, *slog.LevelVar) {
+	level := new(slog.LevelVar)
+	level.Set(logConfig.Level)
+
 	format := logConfig.Format
 	if format == config.LogFormatAuto {
 		format = config.LogFormatJSON
@@ -29,10 +39,10 @@ func newLogger(w io.Writer, logConfig config.LogConfig, terminal, noColor bool) 
 
 	if format == config.LogFormatText {
 		return slog.New(tint.NewTextHandler(w, &tint.Options{
-			Level:      logConfig.Level,
+			Level:      level,
 			TimeFormat: time.TimeOnly,
 			NoColor:    !terminal || noColor,
-		}))
+		})), level
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: logConfig.Level}))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})), level
 }

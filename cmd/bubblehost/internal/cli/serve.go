@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -32,6 +34,15 @@ const (
 	idleTimeout       = 2 * time.Minute
 	maxHeaderBytes    = 64 << 10
 )
+
+// adminWriteTimeout bounds an admin response. It is longer than the admin
+// API's own limit of 2 minutes on a reload, which compiles plugins.
+const adminWriteTimeout = 3 * time.Minute
+
+// serverStopTimeout bounds the stop of the HTTP servers, which comes after
+// the host has drained. What they still serve then are webhook responses of
+// 503 and admin requests.
+const serverStopTimeout = 5 * time.Second
 
 func (c *cli) serveFlags() (*pflag.FlagSet, *string) {
 	fs := c.newFlagSet("serve")
@@ -57,20 +68,83 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 		return ExitUsage
 	}
 
-	cfg, logConfig, err := config.Load(*configPath, c.env.Environ, fs)
+	settings, err := config.LoadSettings(*configPath, c.env.Environ, fs)
 	if err != nil {
 		c.printConfigError(err)
 		return ExitUsage
 	}
-	logger := c.newLogger(logConfig)
-	reload := func(ctx context.Context, h *host.Host) {
-		load := func() (host.Config, error) {
-			cfg, _, err := config.Load(*configPath, c.env.Environ, fs)
-			return cfg, err
-		}
-		reloadOnChange(ctx, h, *configPath, load, logger)
+	logger, level := c.newLevelLogger(settings.Log)
+	reloader := &settingsReloader{
+		load: func() (config.Settings, error) {
+			return config.LoadSettings(*configPath, c.env.Environ, fs)
+		},
+		level:   level,
+		logger:  logger,
+		running: settings,
 	}
-	return c.runHost(ctx, cfg, logger, nil, reload)
+	return c.runHostWith(ctx, settings.Host, hostRun{
+		logger: logger,
+		level:  level,
+		admin:  settings.Admin,
+		tls:    settings.TLS,
+		watch: func(ctx context.Context, h *host.Host) {
+			reloadOnChange(ctx, h, *configPath, reloader.hostConfig, logger)
+		},
+		reloadNow: func(ctx context.Context, h *host.Host) error {
+			cfg, err := reloader.hostConfig()
+			if err != nil {
+				return err
+			}
+			return h.Reload(ctx, cfg)
+		},
+	})
+}
+
+// settingsReloader loads the configuration again for a reload. It applies
+// a changed log.level to the running logger and warns about changed
+// settings of the command that need a restart. The host applies the rest.
+type settingsReloader struct {
+	load   func() (config.Settings, error)
+	level  *slog.LevelVar
+	logger *slog.Logger
+
+	mu sync.Mutex // serializes reloads from the file watch and the admin API
+	// running is the configuration in force: the last one loaded, with the
+	// values in force of the settings that need a restart.
+	running config.Settings
+}
+
+// hostConfig loads the configuration and returns the host's part of it.
+func (r *settingsReloader) hostConfig() (host.Config, error) {
+	settings, err := r.load()
+	if err != nil {
+		return host.Config{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+
+	old := r.running
+	for _, setting := range []struct {
+		key     string
+		changed bool
+	}{
+		{"admin", !reflect.DeepEqual(settings.Admin, old.Admin)},
+		{"tls", !reflect.DeepEqual(settings.TLS, old.TLS)},
+		{"log.format", settings.Log.Format != old.Log.Format},
+	} {
+		if setting.changed {
+			r.logger.Warn("setting changed but takes effect only after a restart", "key", setting.key)
+		}
+	}
+	settings.Admin, settings.TLS, settings.Log.Format = old.Admin, old.TLS, old.Log.Format
+
+	if settings.Log.Level != old.Log.Level {
+		r.level.Set(settings.Log.Level)
+		r.logger.Info("log level changed by the configuration", "from", strings.ToLower(old.Log.Level.String()),
+			"to", strings.ToLower(settings.Log.Level.String()))
+	}
+	r.running = settings
+	return settings.Host, nil
 }
 
 // printConfigError prints every configuration problem in the user's
@@ -83,14 +157,42 @@ func (c *cli) printConfigError(err error) {
 	c.fail(err)
 }
 
-// runHost builds and starts the host, serves its handler on cfg.Listen and
-// stops on SIGINT or SIGTERM: first the HTTP server, then the host, both
-// within cfg.ShutdownTimeout. ready, when not nil, is called once the
-// listener accepts connections; reload, when not nil, runs while the host
-// serves to apply configuration changes. It returns the exit status.
+// hostRun is the settings of one runHostWith besides the host's
+// configuration.
+type hostRun struct {
+	logger *slog.Logger
+	// level is the variable behind logger's level, which the admin API
+	// changes. Nil makes the admin API's log level routes respond 501.
+	level *slog.LevelVar
+	admin config.AdminConfig
+	tls   config.TLSConfig
+	// ready, when not nil, is called once the webhook listener accepts
+	// connections.
+	ready func(net.Addr)
+	// watch, when not nil, runs while the host serves to apply
+	// configuration changes.
+	watch func(context.Context, *host.Host)
+	// reloadNow, when not nil, reloads the configuration for the admin
+	// API's POST /v1/reload.
+	reloadNow func(context.Context, *host.Host) error
+}
+
+// runHost runs the host as runHostWith does, with neither the admin API nor
+// TLS.
 func (c *cli) runHost(ctx context.Context, cfg host.Config, logger *slog.Logger, ready func(net.Addr), reload func(context.Context, *host.Host)) int {
+	return c.runHostWith(ctx, cfg, hostRun{logger: logger, ready: ready, watch: reload})
+}
+
+// runHostWith builds and starts the host, serves its webhooks on
+// cfg.Listen and, when configured, the admin API and the ACME HTTP-01
+// challenges on their own listeners. On SIGINT or SIGTERM it stops the host
+// within cfg.ShutdownTimeout while the listeners still serve, so that
+// webhooks arriving during the drain get 503, and then stops the servers.
+// It returns the exit status.
+func (c *cli) runHostWith(ctx context.Context, cfg host.Config, run hostRun) int {
 	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
+	logger := run.logger
 
 	h, err := host.New(cfg, logger)
 	if err != nil {
@@ -101,41 +203,38 @@ func (c *cli) runHost(ctx context.Context, cfg host.Config, logger *slog.Logger,
 	// host.Start logs a warning for each tenant that accepts unsigned
 	// webhooks, so this command does not repeat it.
 	logger.Info("starting bubblehost", "version", c.versionString(), "listen", cfg.Listen,
-		"tenants", slices.Sorted(maps.Keys(cfg.Tenants)), "data_dir", cfg.DataDir)
+		"tenants", slices.Sorted(maps.Keys(cfg.Tenants)), "data_dir", cfg.DataDir,
+		"https", run.tls.Enabled(), "admin_listen", run.admin.Listen)
 
-	// Listening before Start reports a busy port before the plugins are
-	// compiled, which can take seconds.
-	listener, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		logger.Error("cannot listen for webhooks", "listen", cfg.Listen, "err", err)
+	servers, ok := c.listen(cfg, run, logger)
+	if !ok {
 		return ExitFailure
 	}
+	// Listening before Start reports a busy port before the plugins are
+	// compiled, which can take seconds.
 	if err := h.Start(ctx); err != nil {
-		listener.Close()
+		servers.closeListeners()
 		logger.Error("starting the host failed", "err", err)
 		c.shutdownHost(h, nil, cfg.ShutdownTimeout, logger)
 		return ExitFailure
 	}
 
-	server := &http.Server{
-		Handler:           h.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.With("component", "http").Handler(), slog.LevelWarn),
+	servers.webhook.server.Handler = h.Handler()
+	if servers.admin != nil {
+		options := host.AdminOptions{Token: run.admin.Token, LogLevel: run.level}
+		if run.reloadNow != nil {
+			options.Reload = func(ctx context.Context) error { return run.reloadNow(ctx, h) }
+		}
+		servers.admin.server.Handler = h.AdminHandler(options)
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- server.Serve(listener) }()
-	logger.Info("listening for webhooks", "addr", listener.Addr().String())
-	if ready != nil {
-		ready(listener.Addr())
+	serveErr := servers.serve(logger)
+	if run.ready != nil {
+		run.ready(servers.webhook.listener.Addr())
 	}
-	reloadCtx, stopReload := context.WithCancel(ctx)
-	defer stopReload()
-	if reload != nil {
-		go reload(reloadCtx, h)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	if run.watch != nil {
+		go run.watch(watchCtx, h)
 	}
 
 	status := ExitOK
@@ -149,30 +248,153 @@ func (c *cli) runHost(ctx context.Context, cfg host.Config, logger *slog.Logger,
 	// From here on a second signal ends the process at once.
 	stopSignals()
 
-	if !c.shutdownHost(h, server, cfg.ShutdownTimeout, logger) {
+	if !c.shutdownHost(h, servers.all(), cfg.ShutdownTimeout, logger) {
 		status = ExitFailure
 	}
 	logger.Info("stopped")
 	return status
 }
 
-// shutdownHost stops server (when not nil) and then h, both within
-// timeout, and reports whether both stopped cleanly.
-func (c *cli) shutdownHost(h *host.Host, server *http.Server, timeout time.Duration, logger *slog.Logger) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
+// listenedServer is an HTTP server with the listener it will serve.
+type listenedServer struct {
+	name     string // for logs and errors
+	server   *http.Server
+	listener net.Listener
+	https    bool
+}
 
-	clean := true
-	if server != nil {
-		if err := server.Shutdown(ctx); err != nil {
-			logger.Warn("http server did not stop in time; closing its connections", "err", err)
-			server.Close()
-			clean = false
+// hostServers are the servers of one run: webhooks always, the admin API
+// and the ACME challenges when configured.
+type hostServers struct {
+	webhook   *listenedServer
+	admin     *listenedServer
+	challenge *listenedServer
+}
+
+// listen opens every listener of the run and builds its server, without a
+// handler yet. On an error it logs it, closes the listeners it opened and
+// returns false.
+func (c *cli) listen(cfg host.Config, run hostRun, logger *slog.Logger) (*hostServers, bool) {
+	var webhookTLS *webhookTLS
+	if run.tls.Enabled() {
+		var err error
+		if webhookTLS, err = newWebhookTLS(run.tls, logger); err != nil {
+			logger.Error("loading the TLS certificate failed", "err", err)
+			return nil, false
+		}
+		warnACMEPort(run.tls, cfg.Listen, logger)
+	}
+
+	servers := &hostServers{}
+	listener, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		logger.Error("cannot listen for webhooks", "listen", cfg.Listen, "err", err)
+		return nil, false
+	}
+	servers.webhook = &listenedServer{name: "webhooks", listener: listener, server: newServer(logger, "http", writeTimeout)}
+	if webhookTLS != nil {
+		servers.webhook.server.TLSConfig = webhookTLS.config
+		servers.webhook.https = true
+	}
+
+	admin, err := listenAdmin(run.admin, logger)
+	if err != nil {
+		logger.Error("cannot listen for admin requests", "admin_listen", run.admin.Listen, "err", err)
+		servers.closeListeners()
+		return nil, false
+	}
+	if admin != nil {
+		servers.admin = &listenedServer{name: "admin API", listener: admin.listener, server: newServer(logger, "admin", adminWriteTimeout)}
+	}
+
+	if webhookTLS != nil && webhookTLS.challenge != nil {
+		address := run.tls.ACME.HTTPListen
+		listener, err := net.Listen("tcp", address)
+		if err != nil {
+			logger.Error("cannot listen for ACME HTTP-01 challenges", "http_listen", address, "err", err)
+			servers.closeListeners()
+			return nil, false
+		}
+		servers.challenge = &listenedServer{name: "ACME challenges", listener: listener, server: newServer(logger, "acme", writeTimeout)}
+		servers.challenge.server.Handler = webhookTLS.challenge
+	}
+	return servers, true
+}
+
+func newServer(logger *slog.Logger, component string, write time.Duration) *http.Server {
+	return &http.Server{
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      write,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.With("component", component).Handler(), slog.LevelWarn),
+	}
+}
+
+// all returns the servers that were configured.
+func (s *hostServers) all() []*listenedServer {
+	var all []*listenedServer
+	for _, server := range []*listenedServer{s.webhook, s.admin, s.challenge} {
+		if server != nil {
+			all = append(all, server)
 		}
 	}
+	return all
+}
+
+func (s *hostServers) closeListeners() {
+	for _, server := range s.all() {
+		server.listener.Close()
+	}
+}
+
+// serve starts every server and returns the channel that receives the
+// first error one of them stops with.
+func (s *hostServers) serve(logger *slog.Logger) <-chan error {
+	errs := make(chan error, 3)
+	for _, server := range s.all() {
+		go func() {
+			var err error
+			if server.https {
+				err = server.server.ServeTLS(server.listener, "", "")
+			} else {
+				err = server.server.Serve(server.listener)
+			}
+			errs <- fmt.Errorf("serving %s: %w", server.name, err)
+		}()
+	}
+	logger.Info("listening for webhooks", "addr", s.webhook.listener.Addr().String(), "https", s.webhook.https)
+	if s.admin != nil {
+		logger.Info("listening for admin requests", "addr", s.admin.listener.Addr().String())
+	}
+	if s.challenge != nil {
+		logger.Info("listening for ACME HTTP-01 challenges", "addr", s.challenge.listener.Addr().String())
+	}
+	return errs
+}
+
+// shutdownHost stops h within timeout while the servers still serve, so
+// that intake responds 503 to webhooks of the drain and the admin API
+// shows the drain. Then it stops the servers within serverStopTimeout. It
+// reports whether everything stopped cleanly.
+func (c *cli) shutdownHost(h *host.Host, servers []*listenedServer, timeout time.Duration, logger *slog.Logger) bool {
+	clean := true
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
 	if err := h.Shutdown(ctx); err != nil {
 		logger.Error("host shutdown incomplete", "err", err)
 		clean = false
+	}
+
+	serversCtx, cancelServers := context.WithTimeout(context.Background(), serverStopTimeout)
+	defer cancelServers()
+	for _, server := range servers {
+		if err := server.server.Shutdown(serversCtx); err != nil {
+			logger.Warn("http server did not stop in time; closing its connections", "server", server.name, "err", err)
+			server.server.Close()
+			clean = false
+		}
 	}
 	return clean
 }
