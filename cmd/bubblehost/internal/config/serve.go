@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"maps"
+	"net"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -186,7 +187,8 @@ func (l *loader) decodeTLS(key string, value any) TLSConfig {
 
 // domainPattern is a lower-case DNS host name with at least two labels.
 // Certificate authorities issue no certificate for a bare label, and
-// neither ACME challenge that autocert uses can prove a wildcard.
+// neither ACME challenge that autocert uses can prove a wildcard. An IP
+// address also matches, so it is rejected separately.
 var domainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
 func (l *loader) decodeACME(key string, value any) *ACMEConfig {
@@ -205,7 +207,7 @@ func (l *loader) decodeACME(key string, value any) *ACMEConfig {
 			domains, _ := l.stringList(entryKey, value)
 			for i, domain := range domains {
 				domain = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
-				if len(domain) > 253 || !domainPattern.MatchString(domain) {
+				if len(domain) > 253 || !domainPattern.MatchString(domain) || net.ParseIP(domain) != nil {
 					l.fail(fmt.Sprintf("%s[%d]", entryKey, i), i18n.CfgBadDomain, shownValue{domains[i]})
 					continue
 				}

@@ -267,6 +267,12 @@ func TestLoadSettingsErrors(t *testing.T) {
 			wantText: `invalid domain "localhost"`,
 		},
 		{
+			name:     "acme IP address",
+			file:     "tls: {acme: {domains: [192.0.2.10]}}\n",
+			wantKey:  "tls.acme.domains[0]",
+			wantText: `invalid domain "192.0.2.10"`,
+		},
+		{
 			name:     "acme domain not a string",
 			file:     "tls: {acme: {domains: [42]}}\n",
 			wantKey:  "tls.acme.domains[0]",

@@ -1002,8 +1002,8 @@ admin API 及其 token 的查找方式与 "bubblehost status" 相同。
 		Zh: "未给出域名。请列出需要证书的主机名，例如 [bot.example.com]",
 	},
 	CfgBadDomain: {
-		En: "invalid domain %s, expected a host name such as bot.example.com, without scheme, port, path or wildcard",
-		Zh: "域名 %s 无效，应为 bot.example.com 这样的主机名，不带协议、端口、路径或通配符",
+		En: "invalid domain %s, expected a host name such as bot.example.com, not an IP address, without scheme, port, path or wildcard",
+		Zh: "域名 %s 无效，应为 bot.example.com 这样的主机名，不能是 IP 地址，不带协议、端口、路径或通配符",
 	},
 	CfgBadEmail: {
 		En: "invalid email address %s, expected an address such as ops@example.com",
