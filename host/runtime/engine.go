@@ -14,8 +14,10 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
@@ -40,6 +42,9 @@ type Engine struct {
 type compiledModule struct {
 	module wazero.CompiledModule
 	refs   int
+	// done is closed when compiling ends, after module or err is set.
+	done chan struct{}
+	err  error
 }
 
 // EngineConfig configures an Engine.
@@ -114,22 +119,62 @@ func moduleConfig(stdout, stderr *outputWriter) wazero.ModuleConfig {
 }
 
 // compile returns the compiled module for wasm, whose hex SHA-256 is hash,
-// compiling it only if no plugin uses it yet. Each call must be matched by a
-// release.
-func (e *Engine) compile(ctx context.Context, hash string, wasm []byte) (wazero.CompiledModule, error) {
+// compiling it only if no plugin uses it yet. Each successful call must be
+// matched by a release. Loads of the same bytes wait for one compile, and
+// the lock is not held while compiling, so a slow compile holds up no other
+// module's load or close.
+func (e *Engine) compile(ctx context.Context, hash string, wasm []byte, timeout time.Duration) (wazero.CompiledModule, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-
-	if c, ok := e.compiled[hash]; ok {
+	c, found := e.compiled[hash]
+	if found {
 		c.refs++
-		return c.module, nil
+	} else {
+		c = &compiledModule{refs: 1, done: make(chan struct{})}
+		e.compiled[hash] = c
 	}
-	m, err := e.rt.CompileModule(ctx, wasm)
-	if err != nil {
+	e.mu.Unlock()
+
+	if !found {
+		c.module, c.err = e.compileModule(ctx, wasm, timeout)
+		if c.err != nil {
+			e.mu.Lock()
+			delete(e.compiled, hash)
+			e.mu.Unlock()
+		}
+		close(c.done)
+	}
+	<-c.done
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c.module, nil
+}
+
+// compileWorkers is how many goroutines compile one module. wazero checks
+// for cancellation between functions only when there are two or more, and
+// that is what lets the compile timeout stop a compile.
+const compileWorkers = 2
+
+// compileModule checks the module's structure and compiles it under the
+// timeout. The timeout takes effect between functions, so a function that
+// is being compiled when it passes finishes first. checkBinary bounds the
+// branches of a function to keep that short.
+func (e *Engine) compileModule(ctx context.Context, wasm []byte, timeout time.Duration) (wazero.CompiledModule, error) {
+	if err := checkBinary(wasm); err != nil {
 		return nil, err
 	}
-	e.compiled[hash] = &compiledModule{module: m, refs: 1}
-	return m, nil
+
+	compileCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	compileCtx = experimental.WithCompilationWorkers(compileCtx, compileWorkers)
+	m, err := e.rt.CompileModule(compileCtx, wasm)
+	if err != nil && compileCtx.Err() != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("timed out after %v", timeout)
+	}
+	return m, err
 }
 
 // release drops one use of the compiled module for hash and closes it when

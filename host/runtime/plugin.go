@@ -38,6 +38,13 @@ type Limits struct {
 	RequestBytes int
 	// InitTimeout bounds instantiation, including the guest's start code.
 	InitTimeout time.Duration
+	// ModuleBytes caps the size of the module's bytes. Like CompileTimeout
+	// it applies at load, before the module describes itself, so Settings
+	// cannot change it.
+	ModuleBytes int64
+	// CompileTimeout bounds compiling the module at load. A module already
+	// compiled for another plugin is not compiled again.
+	CompileTimeout time.Duration
 }
 
 // Default limits.
@@ -49,6 +56,8 @@ const (
 	DefaultLogBytes       = 64 << 10
 	DefaultRequestBytes   = 64 << 10
 	DefaultInitTimeout    = 10 * time.Second
+	DefaultModuleBytes    = 50 << 20
+	DefaultCompileTimeout = 60 * time.Second
 )
 
 func (l Limits) withDefaults() Limits {
@@ -72,6 +81,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.InitTimeout <= 0 {
 		l.InitTimeout = DefaultInitTimeout
+	}
+	if l.ModuleBytes <= 0 {
+		l.ModuleBytes = DefaultModuleBytes
+	}
+	if l.CompileTimeout <= 0 {
+		l.CompileTimeout = DefaultCompileTimeout
 	}
 	return l
 }
@@ -154,17 +169,21 @@ func (e *Engine) Load(ctx context.Context, wasm []byte, opts LoadOptions) (*Plug
 	if logger == nil {
 		logger = e.logger
 	}
+	limits := opts.Limits.withDefaults()
+	if int64(len(wasm)) > limits.ModuleBytes {
+		return nil, fmt.Errorf("module is %d bytes, over the limit of %d", len(wasm), limits.ModuleBytes)
+	}
 	sum := sha256.Sum256(wasm)
 	p := &Plugin{
 		hash:   hex.EncodeToString(sum[:]),
 		source: opts.Source,
-		limits: opts.Limits.withDefaults(),
+		limits: limits,
 		config: []byte("{}"),
 		logger: logger,
 		engine: e,
 	}
 
-	compiled, err := e.compile(ctx, p.hash, wasm)
+	compiled, err := e.compile(ctx, p.hash, wasm, limits.CompileTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("compiling module: %w", err)
 	}
