@@ -77,10 +77,17 @@ func stateFrom(ctx context.Context) *callState {
 	return s
 }
 
-// chargeLog counts n bytes of guest output against the call's budget and
-// reports whether they may be logged.
+// logLineCostBytes is the cost of each line of guest output besides its
+// text, about the size of the fields the host adds to its record. Without
+// it an empty line would cost nothing, and one call could log millions.
+const logLineCostBytes = 64
+
+// chargeLog counts a line of n bytes of guest output against the call's
+// budget and reports whether it may be logged. Once a line is over the
+// budget, every later line of the call is dropped too.
 func (s *callState) chargeLog(n int) bool {
-	if s.logBytes+n > s.limits.LogBytes {
+	cost := n + logLineCostBytes
+	if s.logDropped || s.logBytes+cost > s.limits.LogBytes {
 		if !s.logDropped {
 			s.logDropped = true
 			s.logger.Warn("plugin output over limit; dropping the rest of this call's output",
@@ -88,7 +95,7 @@ func (s *callState) chargeLog(n int) bool {
 		}
 		return false
 	}
-	s.logBytes += n
+	s.logBytes += cost
 	return true
 }
 
@@ -136,17 +143,14 @@ func readGuest(mod api.Module, fn, param string, ptr, n uint32) []byte {
 }
 
 // copyOut writes as much of src as fits in the guest buffer at ptr and
-// returns len(src), so a guest can ask with a zero-length buffer first.
+// returns len(src), so a guest can ask with a zero-length buffer first. The
+// whole buffer must lie in the guest's memory, however much is copied.
 func copyOut(mod api.Module, fn string, ptr, n uint32, src []byte) uint64 {
 	if int64(len(src)) > int64(^uint32(0)>>1) {
 		panic(&GuestError{Func: fn, Msg: "value too large for an i32 length"})
 	}
-	count := min(n, uint32(len(src)))
-	if count > 0 {
-		dst := readGuest(mod, fn, "buf_ptr", ptr, count)
-		copy(dst, src[:count])
-	} else if n > 0 {
-		readGuest(mod, fn, "buf_ptr", ptr, n) // check the buffer even when nothing is copied
+	if n > 0 {
+		copy(readGuest(mod, fn, "buf_ptr", ptr, n), src)
 	}
 	return uint64(uint32(len(src)))
 }

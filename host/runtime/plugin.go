@@ -32,6 +32,7 @@ type Limits struct {
 	// ActionsPerCall caps the actions one call may ask for.
 	ActionsPerCall int
 	// LogBytes caps the log output of one call, stdout and stderr included.
+	// Each line costs its length plus 64 bytes, so that empty lines count.
 	LogBytes int
 	// RequestBytes caps the size of one action request a call passes to
 	// the host, which bounds what a plugin can make the host parse.
