@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	goruntime "runtime"
 	"time"
 )
 
@@ -71,6 +72,11 @@ type Config struct {
 	// PluginRescan is how often every plugin folder is read again and
 	// compared by content hash, to catch changes the OS did not report.
 	PluginRescan time.Duration
+	// GuestSlots caps the plugin calls running at once across all tenants;
+	// no tenant may hold all of them. A running guest cannot be preempted,
+	// so this is what keeps one tenant's looping plugin from stalling the
+	// others. Default: the number of CPUs plus one.
+	GuestSlots int
 	// Tenants maps each tenant id, the last segment of its webhook URL, to
 	// its settings.
 	Tenants map[string]TenantConfig
@@ -157,6 +163,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.PluginRescan == 0 {
 		cfg.PluginRescan = DefaultPluginRescan
 	}
+	if cfg.GuestSlots == 0 {
+		cfg.GuestSlots = goruntime.NumCPU() + 1
+	}
 	tenants := make(map[string]TenantConfig, len(cfg.Tenants))
 	for id, t := range cfg.Tenants {
 		if t.Signature == "" {
@@ -220,6 +229,9 @@ func (cfg Config) Validate() error {
 	}
 	if cfg.PluginRescan < 0 {
 		bad("plugin_rescan", "must not be negative")
+	}
+	if cfg.GuestSlots < 0 {
+		bad("guest_slots", "must not be negative")
 	}
 	for id, t := range cfg.Tenants {
 		key := "tenants." + id

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/bubblehost/bubblehost/host/metrics"
 	"github.com/bubblehost/bubblehost/host/queue"
 	"github.com/bubblehost/bubblehost/host/runtime"
+	"github.com/bubblehost/bubblehost/host/sched"
 )
 
 // Host is one running bubblehost: every tenant's intake, queue, plugins and
@@ -30,6 +32,7 @@ type Host struct {
 	dedupe  *dedupe.Set
 	intake  *intake.Handler
 	engine  *runtime.Engine
+	sched   *sched.Scheduler
 
 	mu      sync.Mutex // serializes Start, Reload and Shutdown
 	cfg     Config
@@ -61,6 +64,7 @@ func New(cfg Config, logger *slog.Logger) (*Host, error) {
 	}
 	h.workCtx, h.stopWork = context.WithCancel(context.Background())
 	h.tenants.Store(&map[string]*tenant{})
+	h.sched = sched.New(cfg.GuestSlots)
 	h.intake = intake.New(intake.Config{
 		Lookup:       h.lookup,
 		Queue:        h.queue,
@@ -97,6 +101,7 @@ func (h *Host) Start(ctx context.Context) error {
 		return fmt.Errorf("starting the plugin runtime: %w", err)
 	}
 	h.engine = engine
+	h.ensureProcs(h.logger)
 
 	tenants := map[string]*tenant{}
 	for id, tc := range h.cfg.Tenants {
@@ -233,6 +238,18 @@ func (h *Host) Shutdown(ctx context.Context) error {
 		}
 	}
 	return errors.Join(all...)
+}
+
+// ensureProcs makes sure guests holding every guest slot still leave the
+// Go scheduler one P per CPU for intake, dispatch and the action senders.
+// It only ever raises GOMAXPROCS.
+func (h *Host) ensureProcs(l *slog.Logger) {
+	want := goruntime.NumCPU() + h.sched.Slots()
+	if have := goruntime.GOMAXPROCS(0); have < want {
+		goruntime.GOMAXPROCS(want)
+		l.Info("raised GOMAXPROCS so that running plugins cannot take every P", "from", have, "to", want,
+			"guest_slots", h.sched.Slots())
+	}
 }
 
 // Metrics returns the host's metrics.

@@ -56,6 +56,7 @@ func (h *Host) newTenant(id string, tc TenantConfig) *tenant {
 		Metrics: h.metrics,
 	})
 	t.dispatch.Sender = t.sender
+	t.dispatch.Sched = h.sched
 	if tc.BotUserID != 0 {
 		t.dispatch.SetBotUserID(tc.BotUserID)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/bubblehost/bubblehost/host/event"
 	"github.com/bubblehost/bubblehost/host/metrics"
 	"github.com/bubblehost/bubblehost/host/runtime"
+	"github.com/bubblehost/bubblehost/host/sched"
 )
 
 // Tenant is one bot's processing side: its plugins, its action sender and
@@ -27,8 +28,11 @@ type Tenant struct {
 	ID          string
 	Concurrency int
 	Sender      *actions.Sender
-	Logger      *slog.Logger
-	Metrics     *metrics.Metrics
+	// Sched, when set, bounds the plugin calls running at once across
+	// tenants; each call takes one of its slots.
+	Sched   *sched.Scheduler
+	Logger  *slog.Logger
+	Metrics *metrics.Metrics
 
 	plugins   atomic.Pointer[pluginSet]
 	botUserID atomic.Int64
@@ -154,6 +158,18 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 		return
 	}
 	start := time.Now()
+	if t.Sched != nil {
+		// The wait for a slot counts against the plugin's deadline.
+		slotCtx, cancel := context.WithTimeout(ctx, p.Limits().Deadline)
+		release, err := t.Sched.Acquire(slotCtx, t.ID)
+		cancel()
+		if err != nil {
+			t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(runtime.OutcomeRejected)).Inc()
+			logger.Error("plugin call not run: no free guest slot before its deadline", "plugin", name, "wait", time.Since(start))
+			return
+		}
+		defer release()
+	}
 	err := p.Handle(ctx, runtime.Call{
 		Event:   ev.Body,
 		Actions: t.actionFunc(ev, name),
