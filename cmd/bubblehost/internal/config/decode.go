@@ -124,6 +124,10 @@ func (l *loader) decode(root map[string]any) Settings {
 			if d, ok := l.duration(key, value); ok && d > 0 {
 				cfg.PluginRescan = d
 			}
+		case "guest_slots":
+			if n, ok := l.count(key, value); ok && n > 0 {
+				cfg.GuestSlots = n
+			}
 		case "shutdown_timeout":
 			if d, ok := l.duration(key, value); ok && d > 0 {
 				cfg.ShutdownTimeout = d
