@@ -18,7 +18,7 @@ import (
 // Valid keys at each level, in the order the help lists them.
 var (
 	topKeys = []string{"listen", "data_dir", "cache_dir", "max_body_bytes", "queue_size", "dedupe_window", "shutdown_timeout",
-		"plugin_settle", "plugin_rescan", "log", "tls", "admin", "tenants"}
+		"plugin_settle", "plugin_rescan", "guest_slots", "log", "tls", "admin", "tenants"}
 	logKeys    = []string{"level", "format"}
 	tenantKeys = []string{"secrets", "secrets_file", "signature", "token", "token_file", "api_base", "bot_user_id",
 		"plugins", "deadline", "memory_limit", "instances", "concurrency", "actions_per_event", "log_bytes",
