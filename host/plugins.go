@@ -27,6 +27,10 @@ type pluginFile struct {
 	plugin   *runtime.Plugin
 	err      error // why the version last tried was rejected
 	loadedAt time.Time
+	// shadowedBy is the file whose plugin of the same name serves in place
+	// of this file's, which was then closed. This file is loaded again when
+	// that one changes or goes.
+	shadowedBy string
 }
 
 // folderFile is a module file read from a plugin folder. err, when set,
@@ -96,13 +100,24 @@ func (t *tenant) applyFolder(ctx context.Context, files []folderFile, force bool
 	st := &t.plugins
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	// A watch stopped for a new folder or for the tenant's stop can still
+	// hand over a snapshot it took before, which may no longer describe the
+	// tenant's folder, so it is dropped. Both stops cancel the watch's ctx
+	// before the next apply takes this lock.
+	if ctx.Err() != nil {
+		return
+	}
 
 	h := t.host
+	hashes := make(map[string]string, len(files))
+	for _, f := range files {
+		hashes[f.name] = f.hash
+	}
 	seen := map[string]bool{}
 	for _, f := range files {
 		seen[f.name] = true
 		cur := st.files[f.name]
-		if cur != nil && cur.hash == f.hash && !force {
+		if cur != nil && cur.hash == f.hash && !force && !st.shadowLifted(cur, hashes) {
 			continue // unchanged, whether it loaded or not
 		}
 		var p *runtime.Plugin
@@ -146,7 +161,7 @@ func (t *tenant) applyFolder(ctx context.Context, files []folderFile, force bool
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	var active []*runtime.Plugin
+	var active, shadowed []*runtime.Plugin
 	owner := map[string]*pluginFile{}
 	for _, name := range names {
 		pf := st.files[name]
@@ -157,20 +172,38 @@ func (t *tenant) applyFolder(ctx context.Context, files []folderFile, force bool
 		if first, dup := owner[pname]; dup {
 			err := errors.New("another file of this tenant already provides a plugin named " + pname + ": " + first.path)
 			t.logger.Error("plugin rejected", "file", pf.path, "plugin", pname, "err", err)
-			pf.plugin.Close(ctx)
-			pf.plugin, pf.err = nil, err
+			shadowed = append(shadowed, pf.plugin)
+			pf.plugin, pf.err, pf.shadowedBy = nil, err, first.name
 			continue
 		}
 		owner[pname] = pf
 		active = append(active, pf.plugin)
 	}
 
+	// A shadowed plugin may have served until now, so it is closed, as
+	// every plugin of the previous set, only once its events are done.
 	previous := t.dispatch.SetPlugins(active)
 	for _, p := range previous {
 		if !slices.Contains(active, p) {
 			p.Close(ctx)
 		}
 	}
+	for _, p := range shadowed {
+		if !slices.Contains(previous, p) {
+			p.Close(ctx)
+		}
+	}
+}
+
+// shadowLifted reports whether pf was rejected for a plugin name that
+// another file provides, and that file is now gone or changed, as hashes
+// (file name to hash of the folder's files) shows.
+func (st *pluginState) shadowLifted(pf *pluginFile, hashes map[string]string) bool {
+	if pf.shadowedBy == "" {
+		return false
+	}
+	owner := st.files[pf.shadowedBy]
+	return owner == nil || hashes[pf.shadowedBy] != owner.hash
 }
 
 // load compiles one module with the tenant's limits and the operator's
