@@ -206,8 +206,10 @@ func (h *Host) Handler() http.Handler {
 }
 
 // Shutdown stops taking events (new requests get 503), processes the events
-// already accepted until ctx is done, then releases the plugins. Events still
-// queued when ctx ends are lost and counted in the returned error.
+// already accepted until ctx is done, then releases the plugins. Events not
+// finished when ctx ends are lost: each tenant logs their keys, and the
+// returned error counts them. Serve h.Handler until Shutdown returns, so
+// that the platform gets 503 and retries instead of a refused connection.
 func (h *Host) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
