@@ -81,6 +81,9 @@ func NewEngine(ctx context.Context, cfg EngineConfig) (*Engine, error) {
 
 	// Close-on-context-done is what stops a guest spinning in a loop at its
 	// deadline. It costs a check at every loop head and function entry.
+	// TODO: each check leaves the machine code for Go, which made Go
+	// plugins use 4 to 6 times the CPU (RATIONALE.md). Upgrade wazero once
+	// it tests the closed flag inline, and measure again.
 	rc := wazero.NewRuntimeConfig().
 		WithCloseOnContextDone(true).
 		WithCompilationCache(cache)
