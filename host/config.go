@@ -252,8 +252,11 @@ func (cfg Config) Validate() error {
 				bad(fmt.Sprintf("%s.secrets[%d]", key, i), "secret is empty")
 			}
 		}
-		if u, err := url.Parse(t.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad(key+".api_base", "invalid URL %q; want an absolute http or https URL", t.APIBase)
+		if u, err := url.Parse(t.APIBase); err != nil {
+			bad(key+".api_base", "invalid URL; want an absolute http or https URL")
+		} else if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			// Redacted: a URL may carry a password in its user information.
+			bad(key+".api_base", "invalid URL %q; want an absolute http or https URL", u.Redacted())
 		}
 		if t.Deadline < 0 {
 			bad(key+".deadline", "must not be negative")

@@ -166,7 +166,14 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) ([]by
 		return nil, fmt.Errorf("%s %s: reading answer: %w", method, path, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("%s %s: %w", method, path, parseAPIError(resp, raw))
+		apiErr := parseAPIError(resp, raw)
+		// The message is the platform's text, which ends up in logs: never
+		// let it carry the token back, should the platform quote it.
+		if c.token != "" {
+			apiErr.Message = strings.ReplaceAll(apiErr.Message, c.token, "[token]")
+			apiErr.Code = strings.ReplaceAll(apiErr.Code, c.token, "[token]")
+		}
+		return nil, fmt.Errorf("%s %s: %w", method, path, apiErr)
 	}
 	if out == nil || len(bytes.TrimSpace(raw)) == 0 {
 		return raw, nil

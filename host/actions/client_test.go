@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -338,5 +339,26 @@ func TestSendMessageNetworkError(t *testing.T) {
 	}
 	if !actions.IsRetryable(err) {
 		t.Errorf("IsRetryable(%v): have false, want true", err)
+	}
+}
+
+func TestAPIErrorNeverCarriesToken(t *testing.T) {
+	const token = "tok-0d7f3c9a1b"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `{"error":{"code":"FORBIDDEN","message":"token %s may not post here"}}`, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	client := actions.NewClient(srv.URL, token, srv.Client())
+
+	_, _, err := client.SendMessage(t.Context(), 5, "pong", false)
+	if err == nil {
+		t.Fatal("SendMessage succeeded, want a 403 error")
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Errorf("error quotes the token: %v", err)
+	}
+	if !strings.Contains(err.Error(), "[token]") {
+		t.Errorf("error = %v, want the token replaced by [token]", err)
 	}
 }

@@ -23,6 +23,12 @@ const configSettle = 300 * time.Millisecond
 // load or validate is rejected whole: the error is logged with the keys at
 // fault and the running configuration stays.
 func reloadOnChange(ctx context.Context, h *host.Host, path string, load func() (host.Config, error), logger *slog.Logger) {
+	watchConfig(ctx, h, path, load, logger, nil)
+}
+
+// watchConfig is reloadOnChange; watching, when not nil, is called once the
+// watch is in place, so a test knows when a change will be seen.
+func watchConfig(ctx context.Context, h *host.Host, path string, load func() (host.Config, error), logger *slog.Logger, watching func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -43,6 +49,9 @@ func reloadOnChange(ctx context.Context, h *host.Host, path string, load func() 
 		}
 	}
 	name := filepath.Base(path)
+	if watching != nil {
+		watching()
+	}
 
 	var settle <-chan time.Time
 	for {

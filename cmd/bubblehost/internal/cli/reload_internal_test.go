@@ -96,7 +96,9 @@ func TestReloadOnConfigChange(t *testing.T) {
 	srv := httptest.NewServer(h.Handler())
 	defer srv.Close()
 	defer h.Shutdown(context.Background())
-	go reloadOnChange(ctx, h, path, load, logger)
+	watching := make(chan struct{})
+	go watchConfig(ctx, h, path, load, logger, func() { close(watching) })
+	<-watching
 
 	if have := tenantStatus(t, srv.URL, "two"); have != http.StatusNotFound {
 		t.Fatalf("tenant two before the change: status %d, want 404", have)
