@@ -1,307 +1,306 @@
 package sdk
 
-// JSON methods of the event and action result structs. Each struct has a
-// method-less copy (the *Fields type) that encoding/json decodes and encodes
-// field by field, while decodeObject and encodeObject add the Unknown
-// members. The keys variables list each struct's JSON member names, computed
-// once at start-up.
+// JSON methods of the event and action result structs. UnmarshalJSON runs
+// the struct's decode method (events_decode.go) on the package's own
+// decoder. MarshalJSON encodes a method-less copy of the struct (the *Fields
+// type) with encoding/json, and encodeObject adds the Unknown members.
 
 type userFields User
 
-var userKeys = jsonKeys[userFields]()
+var userStruct = newStructInfo[User]()
 
 // UnmarshalJSON decodes u and keeps the members it has no field for in
 // u.Unknown.
 func (u *User) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*userFields)(u), userKeys, &u.Unknown)
+	return decodeValue(data, u)
 }
 
 // MarshalJSON encodes u together with u.Unknown.
 func (u User) MarshalJSON() ([]byte, error) {
-	return encodeObject(userFields(u), userKeys, u.Unknown)
+	return encodeObject(userFields(u), userStruct.keys, u.Unknown)
 }
 
 type roleFields Role
 
-var roleKeys = jsonKeys[roleFields]()
+var roleStruct = newStructInfo[Role]()
 
 // UnmarshalJSON decodes r and keeps the members it has no field for in
 // r.Unknown.
 func (r *Role) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*roleFields)(r), roleKeys, &r.Unknown)
+	return decodeValue(data, r)
 }
 
 // MarshalJSON encodes r together with r.Unknown.
 func (r Role) MarshalJSON() ([]byte, error) {
-	return encodeObject(roleFields(r), roleKeys, r.Unknown)
+	return encodeObject(roleFields(r), roleStruct.keys, r.Unknown)
 }
 
 type channelRefFields ChannelRef
 
-var channelRefKeys = jsonKeys[channelRefFields]()
+var channelRefStruct = newStructInfo[ChannelRef]()
 
 // UnmarshalJSON decodes c and keeps the members it has no field for in
 // c.Unknown.
 func (c *ChannelRef) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*channelRefFields)(c), channelRefKeys, &c.Unknown)
+	return decodeValue(data, c)
 }
 
 // MarshalJSON encodes c together with c.Unknown.
 func (c ChannelRef) MarshalJSON() ([]byte, error) {
-	return encodeObject(channelRefFields(c), channelRefKeys, c.Unknown)
+	return encodeObject(channelRefFields(c), channelRefStruct.keys, c.Unknown)
 }
 
 type memberFields Member
 
-var memberKeys = jsonKeys[memberFields]()
+var memberStruct = newStructInfo[Member]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *Member) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*memberFields)(m), memberKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m Member) MarshalJSON() ([]byte, error) {
-	return encodeObject(memberFields(m), memberKeys, m.Unknown)
+	return encodeObject(memberFields(m), memberStruct.keys, m.Unknown)
 }
 
 type messageFields Message
 
-var messageKeys = jsonKeys[messageFields]()
+var messageStruct = newStructInfo[Message]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *Message) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*messageFields)(m), messageKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m Message) MarshalJSON() ([]byte, error) {
-	return encodeObject(messageFields(m), messageKeys, m.Unknown)
+	return encodeObject(messageFields(m), messageStruct.keys, m.Unknown)
 }
 
 type messageCreateFields MessageCreate
 
-var messageCreateKeys = jsonKeys[messageCreateFields]()
+var messageCreateStruct = newStructInfo[MessageCreate]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *MessageCreate) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*messageCreateFields)(m), messageCreateKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m MessageCreate) MarshalJSON() ([]byte, error) {
-	return encodeObject(messageCreateFields(m), messageCreateKeys, m.Unknown)
+	return encodeObject(messageCreateFields(m), messageCreateStruct.keys, m.Unknown)
 }
 
 type messageUpdateFields MessageUpdate
 
-var messageUpdateKeys = jsonKeys[messageUpdateFields]()
+var messageUpdateStruct = newStructInfo[MessageUpdate]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *MessageUpdate) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*messageUpdateFields)(m), messageUpdateKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m MessageUpdate) MarshalJSON() ([]byte, error) {
-	return encodeObject(messageUpdateFields(m), messageUpdateKeys, m.Unknown)
+	return encodeObject(messageUpdateFields(m), messageUpdateStruct.keys, m.Unknown)
 }
 
 type messageDeleteFields MessageDelete
 
-var messageDeleteKeys = jsonKeys[messageDeleteFields]()
+var messageDeleteStruct = newStructInfo[MessageDelete]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *MessageDelete) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*messageDeleteFields)(m), messageDeleteKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m MessageDelete) MarshalJSON() ([]byte, error) {
-	return encodeObject(messageDeleteFields(m), messageDeleteKeys, m.Unknown)
+	return encodeObject(messageDeleteFields(m), messageDeleteStruct.keys, m.Unknown)
 }
 
 type dmMessageCreateFields DMMessageCreate
 
-var dmMessageCreateKeys = jsonKeys[dmMessageCreateFields]()
+var dmMessageCreateStruct = newStructInfo[DMMessageCreate]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *DMMessageCreate) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*dmMessageCreateFields)(m), dmMessageCreateKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m DMMessageCreate) MarshalJSON() ([]byte, error) {
-	return encodeObject(dmMessageCreateFields(m), dmMessageCreateKeys, m.Unknown)
+	return encodeObject(dmMessageCreateFields(m), dmMessageCreateStruct.keys, m.Unknown)
 }
 
 type guildMemberAddFields GuildMemberAdd
 
-var guildMemberAddKeys = jsonKeys[guildMemberAddFields]()
+var guildMemberAddStruct = newStructInfo[GuildMemberAdd]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *GuildMemberAdd) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*guildMemberAddFields)(m), guildMemberAddKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m GuildMemberAdd) MarshalJSON() ([]byte, error) {
-	return encodeObject(guildMemberAddFields(m), guildMemberAddKeys, m.Unknown)
+	return encodeObject(guildMemberAddFields(m), guildMemberAddStruct.keys, m.Unknown)
 }
 
 type guildMemberUpdateFields GuildMemberUpdate
 
-var guildMemberUpdateKeys = jsonKeys[guildMemberUpdateFields]()
+var guildMemberUpdateStruct = newStructInfo[GuildMemberUpdate]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *GuildMemberUpdate) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*guildMemberUpdateFields)(m), guildMemberUpdateKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m GuildMemberUpdate) MarshalJSON() ([]byte, error) {
-	return encodeObject(guildMemberUpdateFields(m), guildMemberUpdateKeys, m.Unknown)
+	return encodeObject(guildMemberUpdateFields(m), guildMemberUpdateStruct.keys, m.Unknown)
 }
 
 type guildMemberRemoveFields GuildMemberRemove
 
-var guildMemberRemoveKeys = jsonKeys[guildMemberRemoveFields]()
+var guildMemberRemoveStruct = newStructInfo[GuildMemberRemove]()
 
 // UnmarshalJSON decodes m and keeps the members it has no field for in
 // m.Unknown.
 func (m *GuildMemberRemove) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*guildMemberRemoveFields)(m), guildMemberRemoveKeys, &m.Unknown)
+	return decodeValue(data, m)
 }
 
 // MarshalJSON encodes m together with m.Unknown.
 func (m GuildMemberRemove) MarshalJSON() ([]byte, error) {
-	return encodeObject(guildMemberRemoveFields(m), guildMemberRemoveKeys, m.Unknown)
+	return encodeObject(guildMemberRemoveFields(m), guildMemberRemoveStruct.keys, m.Unknown)
 }
 
 type channelFields Channel
 
-var channelKeys = jsonKeys[channelFields]()
+var channelStruct = newStructInfo[Channel]()
 
 // UnmarshalJSON decodes c and keeps the members it has no field for in
 // c.Unknown.
 func (c *Channel) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*channelFields)(c), channelKeys, &c.Unknown)
+	return decodeValue(data, c)
 }
 
 // MarshalJSON encodes c together with c.Unknown.
 func (c Channel) MarshalJSON() ([]byte, error) {
-	return encodeObject(channelFields(c), channelKeys, c.Unknown)
+	return encodeObject(channelFields(c), channelStruct.keys, c.Unknown)
 }
 
 type channelDeleteFields ChannelDelete
 
-var channelDeleteKeys = jsonKeys[channelDeleteFields]()
+var channelDeleteStruct = newStructInfo[ChannelDelete]()
 
 // UnmarshalJSON decodes c and keeps the members it has no field for in
 // c.Unknown.
 func (c *ChannelDelete) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*channelDeleteFields)(c), channelDeleteKeys, &c.Unknown)
+	return decodeValue(data, c)
 }
 
 // MarshalJSON encodes c together with c.Unknown.
 func (c ChannelDelete) MarshalJSON() ([]byte, error) {
-	return encodeObject(channelDeleteFields(c), channelDeleteKeys, c.Unknown)
+	return encodeObject(channelDeleteFields(c), channelDeleteStruct.keys, c.Unknown)
 }
 
 type guildFields Guild
 
-var guildKeys = jsonKeys[guildFields]()
+var guildStruct = newStructInfo[Guild]()
 
 // UnmarshalJSON decodes g and keeps the members it has no field for in
 // g.Unknown.
 func (g *Guild) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*guildFields)(g), guildKeys, &g.Unknown)
+	return decodeValue(data, g)
 }
 
 // MarshalJSON encodes g together with g.Unknown.
 func (g Guild) MarshalJSON() ([]byte, error) {
-	return encodeObject(guildFields(g), guildKeys, g.Unknown)
+	return encodeObject(guildFields(g), guildStruct.keys, g.Unknown)
 }
 
 type guildDeleteFields GuildDelete
 
-var guildDeleteKeys = jsonKeys[guildDeleteFields]()
+var guildDeleteStruct = newStructInfo[GuildDelete]()
 
 // UnmarshalJSON decodes g and keeps the members it has no field for in
 // g.Unknown.
 func (g *GuildDelete) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*guildDeleteFields)(g), guildDeleteKeys, &g.Unknown)
+	return decodeValue(data, g)
 }
 
 // MarshalJSON encodes g together with g.Unknown.
 func (g GuildDelete) MarshalJSON() ([]byte, error) {
-	return encodeObject(guildDeleteFields(g), guildDeleteKeys, g.Unknown)
+	return encodeObject(guildDeleteFields(g), guildDeleteStruct.keys, g.Unknown)
 }
 
 type guildRoleFields GuildRole
 
-var guildRoleKeys = jsonKeys[guildRoleFields]()
+var guildRoleStruct = newStructInfo[GuildRole]()
 
 // UnmarshalJSON decodes r and keeps the members it has no field for in
 // r.Unknown.
 func (r *GuildRole) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*guildRoleFields)(r), guildRoleKeys, &r.Unknown)
+	return decodeValue(data, r)
 }
 
 // MarshalJSON encodes r together with r.Unknown.
 func (r GuildRole) MarshalJSON() ([]byte, error) {
-	return encodeObject(guildRoleFields(r), guildRoleKeys, r.Unknown)
+	return encodeObject(guildRoleFields(r), guildRoleStruct.keys, r.Unknown)
 }
 
 type guildRoleDeleteFields GuildRoleDelete
 
-var guildRoleDeleteKeys = jsonKeys[guildRoleDeleteFields]()
+var guildRoleDeleteStruct = newStructInfo[GuildRoleDelete]()
 
 // UnmarshalJSON decodes r and keeps the members it has no field for in
 // r.Unknown.
 func (r *GuildRoleDelete) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*guildRoleDeleteFields)(r), guildRoleDeleteKeys, &r.Unknown)
+	return decodeValue(data, r)
 }
 
 // MarshalJSON encodes r together with r.Unknown.
 func (r GuildRoleDelete) MarshalJSON() ([]byte, error) {
-	return encodeObject(guildRoleDeleteFields(r), guildRoleDeleteKeys, r.Unknown)
+	return encodeObject(guildRoleDeleteFields(r), guildRoleDeleteStruct.keys, r.Unknown)
 }
 
 type botReadyFields BotReady
 
-var botReadyKeys = jsonKeys[botReadyFields]()
+var botReadyStruct = newStructInfo[BotReady]()
 
 // UnmarshalJSON decodes b and keeps the members it has no field for in
 // b.Unknown.
 func (b *BotReady) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*botReadyFields)(b), botReadyKeys, &b.Unknown)
+	return decodeValue(data, b)
 }
 
 // MarshalJSON encodes b together with b.Unknown.
 func (b BotReady) MarshalJSON() ([]byte, error) {
-	return encodeObject(botReadyFields(b), botReadyKeys, b.Unknown)
+	return encodeObject(botReadyFields(b), botReadyStruct.keys, b.Unknown)
 }
 
 type botInfoFields BotInfo
 
-var botInfoKeys = jsonKeys[botInfoFields]()
+var botInfoStruct = newStructInfo[BotInfo]()
 
 // UnmarshalJSON decodes b and keeps the members it has no field for in
 // b.Unknown.
 func (b *BotInfo) UnmarshalJSON(data []byte) error {
-	return decodeObject(data, (*botInfoFields)(b), botInfoKeys, &b.Unknown)
+	return decodeValue(data, b)
 }
 
 // MarshalJSON encodes b together with b.Unknown.
 func (b BotInfo) MarshalJSON() ([]byte, error) {
-	return encodeObject(botInfoFields(b), botInfoKeys, b.Unknown)
+	return encodeObject(botInfoFields(b), botInfoStruct.keys, b.Unknown)
 }

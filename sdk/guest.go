@@ -129,36 +129,85 @@ func readHost(read func([]byte) int32, buf *[]byte, sizeHint int) ([]byte, error
 
 // parseEvent splits data, an event {"type": ..., "data": {...}}, into its
 // members without copying: Data points into data. Other members of the
-// outer object are ignored.
+// outer object are ignored. The whole event must be valid JSON, so that a
+// handler never receives data that encoding/json would reject.
 func parseEvent(data []byte) (Event, error) {
-	if !json.Valid(data) {
-		return Event{}, errors.New("sdk: event is not valid JSON")
+	typeValue, dataValue, err := scanEvent(data)
+	if err == errNotObject {
+		return Event{}, err
 	}
-	scanner, ok := newMemberScanner(data)
-	if !ok {
-		return Event{}, errors.New("sdk: event is not a JSON object")
+	if err != nil {
+		return Event{}, fmt.Errorf("sdk: event is not valid JSON: %w", standardError(data, err))
 	}
 
-	var event Event
-	for {
-		key, value, more := scanner.next()
-		if !more {
-			break
-		}
-		switch string(key) {
-		case `"type"`:
-			if value[0] != '"' {
-				return Event{}, fmt.Errorf("sdk: event type is %s, not a string", value)
-			}
-			event.Type = eventTypeName(value)
-		case `"data"`:
-			event.Data = value
-		}
+	if typeValue == nil {
+		return Event{}, errors.New("sdk: event has no type")
 	}
+	if typeValue[0] != '"' {
+		return Event{}, fmt.Errorf("sdk: event type is %s, not a string", typeValue)
+	}
+	event := Event{Type: eventTypeName(typeValue), Data: dataValue}
 	if event.Type == "" {
 		return Event{}, errors.New("sdk: event has no type")
 	}
 	return event, nil
+}
+
+// errNotObject marks an event that is valid JSON but not an object.
+var errNotObject = errors.New("sdk: event is not a JSON object")
+
+// scanEvent validates data and returns the raw values of its members "type"
+// and "data", nil for a missing one. A member that appears twice counts
+// with its last value.
+//
+// TODO: a typed handler's decoder reads the data member a second time. The
+// read here is about a third of a typed call (387 of 1008 deadline checks
+// for the ping example's MESSAGE_CREATE). Decoding typed data during this
+// read would save it, but raw handlers still need the data validated.
+func scanEvent(data []byte) (typeValue, dataValue []byte, err error) {
+	d := decoder{data: data}
+	if d.next() != '{' {
+		if _, err := d.skipValue(); err != nil || !d.atEnd() {
+			return nil, nil, errSyntax
+		}
+		return nil, nil, errNotObject
+	}
+	d.pos++
+	d.depth++
+
+	if !d.consume('}') {
+		for {
+			key, err := d.skipKey()
+			if err != nil {
+				return nil, nil, err
+			}
+			value, err := d.skipValue()
+			if err != nil {
+				return nil, nil, err
+			}
+
+			// The names are compared with their quotes, so an escaped name
+			// such as "typ\u0065" does not count.
+			switch string(key) {
+			case `"type"`:
+				typeValue = value
+			case `"data"`:
+				dataValue = value
+			}
+
+			if d.consume(',') {
+				continue
+			}
+			if !d.consume('}') {
+				return nil, nil, errSyntax
+			}
+			break
+		}
+	}
+	if !d.atEnd() {
+		return nil, nil, errSyntax
+	}
+	return typeValue, dataValue, nil
 }
 
 // eventTypeName returns the event type in quoted, a JSON string. Known types
@@ -205,10 +254,11 @@ func eventTypeName(quoted []byte) string {
 	case EventBotReady:
 		return EventBotReady
 	}
-	// An escaped or unknown name; the scanner has already checked the
-	// quoting, so the error path is unreachable for valid JSON.
-	var s string
-	if err := json.Unmarshal(quoted, &s); err != nil {
+	// An escaped or unknown name, which scanEvent has checked as a JSON
+	// string.
+	d := decoder{data: quoted}
+	s, err := d.readString()
+	if err != nil {
 		return string(name)
 	}
 	return s

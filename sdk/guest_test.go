@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"encoding/json"
 	"os"
 	"regexp"
 	"slices"
@@ -101,5 +102,89 @@ func TestHandleRawEventAllocs(t *testing.T) {
 	}
 	if calls == 0 {
 		t.Error("the handler never ran")
+	}
+}
+
+// TestHandleTypedEventAllocs checks that delivering an event to a typed
+// handler allocates only the decoded value: for messageCreateEvent the
+// MessageCreate, its three strings and two slices, and the decoder, which
+// escapes through the valueDecoder interface.
+func TestHandleTypedEventAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	host := &eventHost{event: messageCreateEvent}
+	attachHost(t, host)
+	Plugin("alloc-test", "0")
+	var content string
+	OnMessageCreate(func(c *Context, m *MessageCreate) error {
+		content = m.Content
+		return nil
+	})
+
+	allocs := testing.AllocsPerRun(100, func() {
+		if status, err := handle(int32(len(host.event))); status != abi.StatusOK {
+			t.Fatalf("handle: status %d: %v", status, err)
+		}
+	})
+	if allocs > 7 {
+		t.Errorf("handle allocated %.1f times per call, want at most 7", allocs)
+	}
+	if content != "!ping" {
+		t.Errorf("the handler saw the content %q, want %q", content, "!ping")
+	}
+}
+
+// FuzzParseEvent checks that parseEvent never panics, that it rejects every
+// event that is not valid JSON, and that an event it accepts has a type and,
+// when present, data that is valid JSON.
+func FuzzParseEvent(f *testing.F) {
+	f.Add([]byte(`{"type":"MESSAGE_CREATE","data":{"id":1}}`))
+	f.Add([]byte(`{"type":"X\u0059","data":null}`))
+	f.Add([]byte(`{"type":1}`))
+	f.Add([]byte(`{"data":{"a":[1,"]"]},"type":"POLL_CREATE","extra":{}} `))
+	f.Add([]byte(`{"type":"MESSAGE_CREATE","data":{"id":1,}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		event, err := parseEvent(data)
+		if err != nil {
+			return
+		}
+		if !json.Valid(data) {
+			t.Errorf("parseEvent(%s) accepted an event that is not valid JSON", data)
+		}
+		if event.Type == "" {
+			t.Errorf("parseEvent(%s) accepted an empty type", data)
+		}
+		if event.Data != nil && !json.Valid(event.Data) {
+			t.Errorf("parseEvent(%s) returned data %s that is not valid JSON", data, event.Data)
+		}
+	})
+}
+
+func TestParseEventMembersInAnyOrder(t *testing.T) {
+	tests := []struct {
+		body     string
+		wantType string
+		wantData string
+	}{
+		{`{"type":"MESSAGE_CREATE","data":{"id":1}}`, EventMessageCreate, `{"id":1}`},
+		{`{"data":{"id":1},"type":"MESSAGE_CREATE"}`, EventMessageCreate, `{"id":1}`},
+		{` { "extra" : [1, {"type":"X"}] , "data" : [ ] , "type" : "POLL_CREATE" } `, "POLL_CREATE", `[ ]`},
+		{`{"type":"A","type":"B","data":1,"data":2}`, "B", `2`},
+		{`{"typ\u0065":"A","type":"B"}`, "B", ``},
+		{`{"type":"\u00e9v\u00e9nement"}`, "événement", ``},
+	}
+	for _, tt := range tests {
+		event, err := parseEvent([]byte(tt.body))
+		if err != nil {
+			t.Errorf("parseEvent(%s): %v", tt.body, err)
+			continue
+		}
+		if event.Type != tt.wantType {
+			t.Errorf("parseEvent(%s) type = %q, want %q", tt.body, event.Type, tt.wantType)
+		}
+		if string(event.Data) != tt.wantData {
+			t.Errorf("parseEvent(%s) data = %s, want %s", tt.body, event.Data, tt.wantData)
+		}
 	}
 }

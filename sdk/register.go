@@ -1,7 +1,6 @@
 package sdk
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -150,7 +149,10 @@ func OnBotReady(h func(*Context, *BotReady) error) {
 
 // onTyped registers h for eventType, decoding the event's data into a new T
 // for each call. Data that does not decode fails the call without running h.
-func onTyped[T any](eventType string, h func(*Context, *T) error) {
+func onTyped[T any, P interface {
+	*T
+	valueDecoder
+}](eventType string, h func(*Context, P) error) {
 	if h == nil {
 		panic("sdk: nil handler registered for " + eventType)
 	}
@@ -158,11 +160,11 @@ func onTyped[T any](eventType string, h func(*Context, *T) error) {
 		if c.event.Data == nil {
 			return fmt.Errorf("sdk: %s event has no data member", eventType)
 		}
-		var data T
-		if err := json.Unmarshal(c.event.Data, &data); err != nil {
+		data := P(new(T))
+		if err := decodeValue(c.event.Data, data); err != nil {
 			return fmt.Errorf("sdk: decoding %s event data: %w", eventType, err)
 		}
-		return h(c, &data)
+		return h(c, data)
 	})
 }
 
