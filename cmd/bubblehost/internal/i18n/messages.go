@@ -299,14 +299,14 @@ Run it in a clone of the repository, then try it from another terminal:
 Compiles the Go plugin in folder DIR into a WebAssembly module by running
   GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath
 in DIR, and shows the compiler's output as it runs. DIR must contain a main
-package inside a Go module. The go command (Go 1.24 or newer) must be on PATH.
+package inside a Go module. The go command (Go 1.26 or newer) must be on PATH.
 `,
 		Zh: `用法：bubblehost build 目录 [-o 文件.wasm]
 
 在该目录中运行
   GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath
 把其中的 Go plugin 编译为 WebAssembly 模块，并实时显示编译器的输出。该目录必须
-包含一个位于 Go module 内的 main 包，且 PATH 中必须有 go 命令（Go 1.24 或更新）。
+包含一个位于 Go module 内的 main 包，且 PATH 中必须有 go 命令（Go 1.26 或更新）。
 `,
 	},
 	UsageSign: {
@@ -480,8 +480,8 @@ X-Bubble-Event 和 X-Bubble-Signature 头。请求体要么是原样发送的文
 	},
 
 	BuildNoGo: {
-		En: "the go command was not found on PATH. Install Go 1.24 or newer and make sure go is on PATH",
-		Zh: "在 PATH 中找不到 go 命令。请安装 Go 1.24 或更新版本，并确保 go 在 PATH 中",
+		En: "the go command was not found on PATH. Install Go 1.26 or newer and make sure go is on PATH",
+		Zh: "在 PATH 中找不到 go 命令。请安装 Go 1.26 或更新版本，并确保 go 在 PATH 中",
 	},
 	BuildNotFound: {
 		En: "plugin folder %s not found",
