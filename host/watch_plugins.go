@@ -34,7 +34,7 @@ func (t *tenant) watchPlugins(ctx context.Context) {
 	if err != nil {
 		t.logger.Warn("cannot watch the plugin folder; rescanning it periodically instead",
 			"plugin_dir", dir, "every", h.cfg.PluginRescan, "err", err)
-		go t.pollPlugins(ctx)
+		go t.pollPlugins(ctx, h.cfg.PluginRescan)
 		return
 	}
 
@@ -53,9 +53,11 @@ func (t *tenant) watchPlugins(ctx context.Context) {
 	}()
 }
 
-// pollPlugins rescans the plugin folder every PluginRescan until ctx ends.
-func (t *tenant) pollPlugins(ctx context.Context) {
-	tick := time.NewTicker(t.host.cfg.PluginRescan)
+// pollPlugins rescans the plugin folder every interval until ctx ends. The
+// caller reads the interval from the host's configuration, which Reload
+// replaces under a lock this goroutine does not hold.
+func (t *tenant) pollPlugins(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
 		select {
