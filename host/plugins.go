@@ -135,7 +135,15 @@ func (t *tenant) applyFolder(ctx context.Context, files []folderFile, force bool
 			}
 			t.logger.Error("plugin rejected", "file", f.path, "err", err)
 			if cur != nil && cur.plugin != nil {
-				continue // a forced reload failed: keep what runs
+				// A forced reload failed: keep what runs.
+				//
+				// NOTE: the version kept runs with the limits and plugin
+				// configuration it was loaded with, so a Reload that changes
+				// them does not reach a plugin whose file fails to load, such
+				// as one whose newest version was rejected. Keeping the
+				// serving version's bytes would let it load again with the
+				// new settings.
+				continue
 			}
 			st.files[f.name] = &pluginFile{name: f.name, path: f.path, hash: f.hash, err: err}
 			continue
