@@ -139,6 +139,10 @@ func (h *Host) Reload(ctx context.Context, cfg Config) error {
 		"cache_dir":      cfg.CacheDir != old.CacheDir,
 		"max_body_bytes": cfg.MaxBodyBytes != old.MaxBodyBytes,
 		"queue_size":     cfg.QueueSize != old.QueueSize,
+		"dedupe_window":  cfg.DedupeWindow != old.DedupeWindow,
+		"guest_slots":    cfg.GuestSlots != old.GuestSlots,
+		"plugin_settle":  cfg.PluginSettle != old.PluginSettle,
+		"plugin_rescan":  cfg.PluginRescan != old.PluginRescan,
 	} {
 		if changed {
 			h.logger.Warn("setting changed but takes effect only after a restart", "key", key)
@@ -147,6 +151,8 @@ func (h *Host) Reload(ctx context.Context, cfg Config) error {
 	// Keep what needs a restart, so the running config says what is in force.
 	cfg.Listen, cfg.DataDir, cfg.CacheDir = old.Listen, old.DataDir, old.CacheDir
 	cfg.MaxBodyBytes, cfg.QueueSize = old.MaxBodyBytes, old.QueueSize
+	cfg.DedupeWindow, cfg.GuestSlots = old.DedupeWindow, old.GuestSlots
+	cfg.PluginSettle, cfg.PluginRescan = old.PluginSettle, old.PluginRescan
 
 	current := *h.tenants.Load()
 	next := make(map[string]*tenant, len(cfg.Tenants))

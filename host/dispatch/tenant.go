@@ -158,11 +158,11 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 		return
 	}
 	start := time.Now()
+	// The deadline starts now, so the wait for a guest slot counts against it.
+	ctx, cancel := context.WithTimeout(ctx, p.Limits().Deadline)
+	defer cancel()
 	if t.Sched != nil {
-		// The wait for a slot counts against the plugin's deadline.
-		slotCtx, cancel := context.WithTimeout(ctx, p.Limits().Deadline)
-		release, err := t.Sched.Acquire(slotCtx, t.ID)
-		cancel()
+		release, err := t.Sched.Acquire(ctx, t.ID)
 		if err != nil {
 			t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(runtime.OutcomeRejected)).Inc()
 			logger.Error("plugin call not run: no free guest slot before its deadline", "plugin", name, "wait", time.Since(start))
@@ -180,7 +180,12 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 	t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(outcome)).Inc()
 	t.Metrics.PluginCallSeconds.WithLabelValues(t.ID, name).Observe(elapsed.Seconds())
 
-	paused, pause, resumed := br.record(outcome == runtime.OutcomeOK, time.Now())
+	// A call aborted by a stopping host says nothing about the plugin.
+	var paused, resumed bool
+	var pause time.Duration
+	if outcome != runtime.OutcomeAborted {
+		paused, pause, resumed = br.record(outcome == runtime.OutcomeOK, time.Now())
+	}
 	if paused {
 		t.Metrics.PluginPauses.WithLabelValues(t.ID, name).Inc()
 		logger.Warn("plugin paused after repeated failures; it will be tried again", "plugin", name, "pause", pause)

@@ -20,6 +20,7 @@ const (
 	OutcomeTimeout  Outcome = "timeout"  // the deadline passed
 	OutcomeTrap     Outcome = "trap"     // the guest trapped, exited or broke the ABI
 	OutcomeRejected Outcome = "rejected" // no instance could be had, or the plugin is closed
+	OutcomeAborted  Outcome = "aborted"  // the caller cancelled the call, as a stopping host does
 )
 
 // ErrClosed is returned by Handle after Close.
@@ -61,8 +62,8 @@ type Call struct {
 // Handle runs the plugin for one event under the plugin's deadline. A call
 // that traps or overruns its deadline loses its instance, never the plugin:
 // the next call gets a fresh one.
-func (p *Plugin) Handle(ctx context.Context, c Call) error {
-	ctx, cancel := context.WithTimeout(ctx, p.limits.Deadline)
+func (p *Plugin) Handle(parent context.Context, c Call) error {
+	ctx, cancel := context.WithTimeout(parent, p.limits.Deadline)
 	defer cancel()
 
 	inst, err := p.acquire(ctx)
@@ -95,6 +96,9 @@ func (p *Plugin) Handle(ctx context.Context, c Call) error {
 	if err != nil {
 		// The instance's state is unknown after a trap or an interruption.
 		inst.close(context.Background())
+		if errors.Is(parent.Err(), context.Canceled) {
+			return &CallError{Outcome: OutcomeAborted, Err: fmt.Errorf("plugin %s: call aborted: %w", p.manifest.Name, context.Cause(parent))}
+		}
 		if ctx.Err() != nil {
 			return &CallError{Outcome: OutcomeTimeout, Err: fmt.Errorf("plugin %s: call exceeded its deadline of %v", p.manifest.Name, p.limits.Deadline)}
 		}
