@@ -187,12 +187,8 @@ func decodeResult[T any](actionType string, result []byte, id func(*T) int64) (*
 // negative code from the host becomes an *ActionError carrying the host's
 // message.
 func callAction(req abi.ActionRequest) (int32, error) {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return 0, fmt.Errorf("sdk: encoding action %q: %w", req.Type, err)
-	}
-
-	size := hostAction(body)
+	actionBuf = appendActionRequest(actionBuf[:0], req)
+	size := hostAction(actionBuf)
 	if size >= 0 {
 		return size, nil
 	}

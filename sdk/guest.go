@@ -17,6 +17,7 @@ var (
 	configBuf []byte
 	resultBuf []byte
 	logBuf    []byte
+	actionBuf []byte
 
 	// current is the Context passed to every handler.
 	current Context
