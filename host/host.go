@@ -124,6 +124,7 @@ func (h *Host) Start(ctx context.Context) error {
 func (h *Host) Reload(ctx context.Context, cfg Config) error {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
+		h.metrics.ConfigReloads.WithLabelValues("error").Inc()
 		return err
 	}
 	h.mu.Lock()
@@ -185,6 +186,7 @@ func (h *Host) Reload(ctx context.Context, cfg Config) error {
 		t.logger.Info("tenant removed; finishing its accepted events")
 		go t.stop(context.Background())
 	}
+	h.metrics.ConfigReloads.WithLabelValues("ok").Inc()
 	h.logger.Info("configuration reloaded", "tenants", len(next), "removed", len(removed))
 	return nil
 }

@@ -35,7 +35,10 @@ type Metrics struct {
 	// QueueDepth is the number of events waiting per tenant.
 	QueueDepth *prometheus.GaugeVec
 	// PluginLoads counts plugin loads by tenant and outcome (ok, error).
+	// Every hot reload of a module is a load.
 	PluginLoads *prometheus.CounterVec
+	// ConfigReloads counts configuration reloads by outcome (ok, error).
+	ConfigReloads *prometheus.CounterVec
 	// Actions counts actions asked for by tenant, action and outcome.
 	Actions *prometheus.CounterVec
 	// APIRequests counts HTTP API requests by tenant, endpoint and status.
@@ -61,6 +64,7 @@ func New() *Metrics {
 	m.PluginCalls = counter("plugin_calls_total", "Plugin calls by tenant, plugin and outcome.", "tenant", "plugin", "outcome")
 	m.PluginPauses = counter("plugin_pauses_total", "Plugins paused after repeated failures, by tenant and plugin.", "tenant", "plugin")
 	m.PluginLoads = counter("plugin_loads_total", "Plugin module loads by tenant and outcome.", "tenant", "outcome")
+	m.ConfigReloads = counter("config_reloads_total", "Configuration reloads by outcome.", "outcome")
 	m.Actions = counter("actions_total", "Actions asked for by plugins, by tenant, action and outcome.", "tenant", "action", "outcome")
 	m.APIRequests = counter("api_requests_total", "Bubble HTTP API requests by tenant, endpoint and status.", "tenant", "endpoint", "status")
 

@@ -79,6 +79,7 @@ func watchConfig(ctx context.Context, h *host.Host, path string, load func() (ho
 
 		cfg, err := load()
 		if err != nil {
+			h.Metrics().ConfigReloads.WithLabelValues("error").Inc()
 			logger.Error("configuration reload rejected; the running configuration stays", "reason", reason, "err", err)
 			continue
 		}
