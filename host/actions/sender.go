@@ -16,10 +16,14 @@ import (
 	"github.com/bubblehost/bubblehost/host/metrics"
 )
 
-// The platform's documented limit: 5 requests a second, burst 10, per bot.
+// The host's limit per bot. The platform allows 5 requests a second with a
+// burst of 10. The host keeps one token in hand: requests leave the host's
+// bucket and reach the platform's a little later, and a request that was
+// delayed less than the one before it can find the platform's bucket a
+// fraction of a token short.
 const (
 	RateLimit = 5
-	RateBurst = 10
+	RateBurst = 9
 )
 
 var (
@@ -86,9 +90,9 @@ type SenderConfig struct {
 	// InitialBackoff is the first wait after a failure; it doubles up to
 	// 30 s, with jitter. Default 500 ms.
 	InitialBackoff time.Duration
-	// RateLimit and RateBurst override the platform's documented limit of
-	// 5 requests a second with a burst of 10, for a platform that allows
-	// more. Zero keeps the documented values.
+	// RateLimit and RateBurst override the host's limit (RateLimit and
+	// RateBurst above), for a platform that allows more. Zero keeps the
+	// defaults.
 	RateLimit rate.Limit
 	RateBurst int
 	// OnSent is told the id of each message the bot sent, so the host can
