@@ -65,6 +65,13 @@ func New(cfg Config, logger *slog.Logger) (*Host, error) {
 	h.workCtx, h.stopWork = context.WithCancel(context.Background())
 	h.tenants.Store(&map[string]*tenant{})
 	h.sched = sched.New(cfg.GuestSlots)
+	h.metrics.SetQueueDepth(func() map[string]int {
+		depths := map[string]int{}
+		for id := range *h.tenants.Load() {
+			depths[id] = h.queue.Len(id)
+		}
+		return depths
+	})
 	h.intake = intake.New(intake.Config{
 		Lookup:       h.lookup,
 		Queue:        h.queue,

@@ -150,6 +150,8 @@ func TestMetricsAfterScriptedRun(t *testing.T) {
 		`bubblehost_api_requests_total{endpoint="channel_messages",status="429",tenant="demo"}`:     "1",
 		`bubblehost_actions_total{action="reply",outcome="queued",tenant="demo"}`:                   "3",
 		`bubblehost_plugin_call_duration_seconds_count{plugin="probe",tenant="demo"}`:               "4",
+		`bubblehost_api_retries_total{endpoint="channel_messages",tenant="demo"}`:                   "1",
+		`bubblehost_queue_depth{tenant="demo"}`:                                                     "0",
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -441,6 +441,9 @@ func (s *Sender) call(ctx context.Context, logger *slog.Logger, endpoint string,
 			s.pause(wait)
 		}
 		logger.Debug("retrying api request", "endpoint", endpoint, "attempt", attempt, "wait", wait, "err", err)
+		if s.cfg.Metrics != nil {
+			s.cfg.Metrics.APIRetries.WithLabelValues(s.cfg.Tenant, endpoint).Inc()
+		}
 		if !sleep(ctx, wait) {
 			return nil, ctx.Err()
 		}

@@ -44,7 +44,6 @@ func (t *Tenant) Run(ctx context.Context, q queue.Queue, processCtx context.Cont
 			}
 			return
 		}
-		t.Metrics.QueueDepth.WithLabelValues(t.ID).Set(float64(q.Len(t.ID)))
 
 		key := d.Event.OrderKey()
 		if key == "" {

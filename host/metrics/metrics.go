@@ -5,6 +5,8 @@
 package metrics
 
 import (
+	"sync"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -32,8 +34,12 @@ type Metrics struct {
 	PluginPauses *prometheus.CounterVec
 	// PluginCallSeconds observes plugin call durations.
 	PluginCallSeconds *prometheus.HistogramVec
-	// QueueDepth is the number of events waiting per tenant.
-	QueueDepth *prometheus.GaugeVec
+	// queueDepth reports the number of events waiting per tenant, read
+	// from the queue at each scrape; see SetQueueDepth.
+	queueDepth *queueDepthCollector
+	// APIRetries counts API requests sent again after a 429, a 5xx answer
+	// or a network error, by tenant and endpoint.
+	APIRetries *prometheus.CounterVec
 	// PluginLoads counts plugin loads by tenant and outcome (ok, error).
 	// Every hot reload of a module is a load.
 	PluginLoads *prometheus.CounterVec
@@ -76,10 +82,10 @@ func New() *Metrics {
 	}, []string{"tenant", "plugin"})
 	r.MustRegister(m.PluginCallSeconds)
 
-	m.QueueDepth = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: "bubblehost", Name: "queue_depth", Help: "Events waiting in the queue per tenant.",
-	}, []string{"tenant"})
-	r.MustRegister(m.QueueDepth)
+	m.APIRetries = counter("api_retries_total", "Bubble HTTP API requests sent again after a failure, by tenant and endpoint.", "tenant", "endpoint")
+	m.queueDepth = &queueDepthCollector{desc: prometheus.NewDesc("bubblehost_queue_depth",
+		"Events waiting in the queue per tenant.", []string{"tenant"}, nil)}
+	r.MustRegister(m.queueDepth)
 	return m
 }
 
@@ -104,4 +110,32 @@ func TypeLabel(typ string) string {
 		return "none"
 	}
 	return "other"
+}
+
+// SetQueueDepth sets the function that lists each tenant's queued events
+// when /metrics is scraped, so the gauge is never stale.
+func (m *Metrics) SetQueueDepth(depths func() map[string]int) {
+	m.queueDepth.mu.Lock()
+	defer m.queueDepth.mu.Unlock()
+	m.queueDepth.depths = depths
+}
+
+type queueDepthCollector struct {
+	desc   *prometheus.Desc
+	mu     sync.Mutex
+	depths func() map[string]int
+}
+
+func (c *queueDepthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *queueDepthCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	depths := c.depths
+	c.mu.Unlock()
+	if depths == nil {
+		return
+	}
+	for tenant, n := range depths() {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), tenant)
+	}
 }
