@@ -203,6 +203,12 @@ func (h *Host) Reload(ctx context.Context, cfg Config) error {
 func (h *Host) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/webhook/{tenant}", h.intake)
+	// Anything else gets a JSON answer too, as a webhook client expects.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintln(w, `{"error":"not_found","message":"no such endpoint; webhooks go to POST /webhook/{tenant}"}`)
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

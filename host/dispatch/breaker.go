@@ -23,6 +23,7 @@ type breaker struct {
 	failures int
 	backoff  time.Duration
 	until    time.Time // paused until then
+	pausedAt time.Time // when the current pause began
 	probing  bool      // a probe call is running
 	manual   bool      // paused by an operator until resumed
 }
@@ -43,12 +44,17 @@ func (b *breaker) allow(now time.Time) bool {
 	return true
 }
 
-// record counts a call's result. It returns paused=true when this failure
-// paused the plugin (for the returned duration), and resumed=true when this
-// success ended a pause.
-func (b *breaker) record(ok bool, now time.Time) (paused bool, pause time.Duration, resumed bool) {
+// record counts the result of a call that started at started. It returns
+// paused=true when this failure paused the plugin (for the returned
+// duration), and resumed=true when this success ended a pause. A call that
+// started before the current pause began was not its probe, so its result
+// changes nothing.
+func (b *breaker) record(ok bool, started, now time.Time) (paused bool, pause time.Duration, resumed bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if !b.until.IsZero() && started.Before(b.pausedAt) {
+		return false, 0, false
+	}
 	if ok {
 		resumed = !b.until.IsZero()
 		b.failures, b.backoff, b.until, b.probing = 0, 0, time.Time{}, false
@@ -60,6 +66,7 @@ func (b *breaker) record(ok bool, now time.Time) (paused bool, pause time.Durati
 	}
 	b.backoff = min(max(breakerBase, b.backoff*2), breakerMax)
 	b.until = now.Add(b.backoff)
+	b.pausedAt = now
 	b.probing = false
 	return true, b.backoff, false
 }

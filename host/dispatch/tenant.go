@@ -180,11 +180,17 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 	t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(outcome)).Inc()
 	t.Metrics.PluginCallSeconds.WithLabelValues(t.ID, name).Observe(elapsed.Seconds())
 
-	// A call aborted by a stopping host says nothing about the plugin.
+	// Only a trap or a timeout counts against the plugin. A handler that
+	// returned a failure may have been given a malformed event, which anyone
+	// who can reach an unsigned tenant could send to pause the bot; an
+	// aborted or unscheduled call says nothing about the plugin.
 	var paused, resumed bool
 	var pause time.Duration
-	if outcome != runtime.OutcomeAborted {
-		paused, pause, resumed = br.record(outcome == runtime.OutcomeOK, time.Now())
+	switch outcome {
+	case runtime.OutcomeOK:
+		_, _, resumed = br.record(true, start, time.Now())
+	case runtime.OutcomeTrap, runtime.OutcomeTimeout:
+		paused, pause, _ = br.record(false, start, time.Now())
 	}
 	if paused {
 		t.Metrics.PluginPauses.WithLabelValues(t.ID, name).Inc()
@@ -246,7 +252,7 @@ func (t *Tenant) action(ctx context.Context, ev *event.Event, plugin string, req
 		job.Kind, job.ChannelID = actions.KindSend, req.ChannelID
 		err = errors.Join(need(req.ChannelID > 0, "channelId"), need(req.Content != "", "content"))
 	case abi.ActionReply:
-		if ev.Fields.ChannelID == 0 {
+		if ev.Fields.ChannelID <= 0 {
 			return nil, &runtime.ActionError{Code: abi.ErrUnavailable, Message: fmt.Sprintf("reply: a %s event has no channel to reply in", ev.Type)}
 		}
 		job.Kind, job.ChannelID, job.DM = actions.KindSend, ev.Fields.ChannelID, ev.IsDM()

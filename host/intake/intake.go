@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
@@ -74,8 +75,9 @@ const (
 // request's path value "tenant".
 type Handler struct {
 	cfg      Config
-	stopping atomic.Bool
-	warnings rate.Sometimes
+	stopping     atomic.Bool
+	warnings     rate.Sometimes
+	fullWarnings rate.Sometimes
 }
 
 // New returns a handler.
@@ -89,7 +91,8 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{cfg: cfg, warnings: rate.Sometimes{Interval: 10 * time.Second}}
+	return &Handler{cfg: cfg, warnings: rate.Sometimes{Interval: 10 * time.Second},
+		fullWarnings: rate.Sometimes{Interval: 10 * time.Second}}
 }
 
 // Stop makes every later request fail with 503, so the platform retries it
@@ -135,6 +138,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if !utf8.Valid(body) {
+		h.reject(w, id, "", http.StatusBadRequest, "malformed_event", "body is not valid UTF-8, which JSON requires")
+		return
+	}
 	typ, fields, err := event.Decode(body)
 	if err != nil {
 		h.reject(w, id, "", http.StatusBadRequest, "malformed_event", err.Error())
@@ -223,7 +230,10 @@ func (h *Handler) enqueue(w http.ResponseWriter, ctx context.Context, ev *event.
 	if err := h.cfg.Queue.Publish(ctx, ev); err != nil {
 		claim.Release()
 		if errors.Is(err, queue.ErrFull) {
-			h.cfg.Logger.Warn("queue full; answering 503 so the platform retries", "tenant", ev.Tenant, "event", ev.Type)
+			h.fullWarnings.Do(func() {
+				h.cfg.Logger.Warn("queue full; answering 503 so the platform retries; further ones are logged at most every 10s",
+					"tenant", ev.Tenant, "event", ev.Type)
+			})
 			h.unavailable(w, ev.Tenant, ev.Type, "the host is busy; retry later")
 			return
 		}
