@@ -74,7 +74,7 @@ const (
 // Handler serves POST /webhook/{tenant}. The tenant id is read from the
 // request's path value "tenant".
 type Handler struct {
-	cfg      Config
+	cfg          Config
 	stopping     atomic.Bool
 	warnings     rate.Sometimes
 	fullWarnings rate.Sometimes
