@@ -41,8 +41,8 @@ func New(slots int) *Scheduler {
 // Slots returns the number of slots.
 func (s *Scheduler) Slots() int { return s.slots }
 
-// Acquire waits for a slot for tenant until ctx ends. The caller must call
-// the returned release exactly once.
+// Acquire waits for a slot for tenant until ctx ends. The caller calls the
+// returned release when its call ends; calling it again does nothing.
 func (s *Scheduler) Acquire(ctx context.Context, tenant string) (release func(), err error) {
 	s.mu.Lock()
 	if len(s.turns) == 0 && s.canRun(tenant) {
