@@ -29,33 +29,15 @@ func (c *cli) statusFlags() (*pflag.FlagSet, *adminFlags) {
 // status prints one row per tenant of a running host.
 func (c *cli) status(ctx context.Context, args []string) int {
 	fs, flags := c.statusFlags()
-	if done, code := c.parse(fs, "status", args); done {
+	body, code, ok := c.callAdmin(ctx, "status", fs, flags, args, http.MethodGet, "/v1/tenants")
+	if !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		c.errorf(i18n.ErrTooManyArgs, "status", strings.Join(fs.Args(), " "), "status")
-		return ExitUsage
-	}
-	client, err := c.newAdminClient(flags)
-	if err != nil {
-		c.fail(err)
-		return ExitUsage
-	}
-
-	body, err := client.do(ctx, http.MethodGet, "/v1/tenants", nil)
-	if err != nil {
-		c.fail(err)
-		return ExitFailure
-	}
-	if flags.json {
-		c.writeRaw(body)
-		return ExitOK
 	}
 	var list struct {
 		Tenants []host.TenantStatus `json:"tenants"`
 	}
 	if err := json.Unmarshal(body, &list); err != nil {
-		c.errorf(i18n.AdminInvalidResponse, client.base, err)
+		c.errorf(i18n.AdminInvalidResponse, strings.TrimRight(flags.url, "/"), err)
 		return ExitFailure
 	}
 
@@ -203,30 +185,40 @@ func (c *cli) reloadFlags() (*pflag.FlagSet, *adminFlags) {
 // reload makes a running host reload its configuration and plugin folders.
 func (c *cli) reload(ctx context.Context, args []string) int {
 	fs, flags := c.reloadFlags()
-	if done, code := c.parse(fs, "reload", args); done {
+	if _, code, ok := c.callAdmin(ctx, "reload", fs, flags, args, http.MethodPost, "/v1/reload"); !ok {
 		return code
 	}
+	fmt.Fprintln(c.env.Stdout, c.p.Sprintf(i18n.ReloadDone))
+	return ExitOK
+}
+
+// callAdmin parses the flags of an admin command that takes no arguments and
+// sends its one request. With --json it prints the response itself. ok is
+// false when the command is done, with code as its exit status.
+func (c *cli) callAdmin(ctx context.Context, name string, fs *pflag.FlagSet, flags *adminFlags, args []string, method, path string) (body []byte, code int, ok bool) {
+	if done, code := c.parse(fs, name, args); done {
+		return nil, code, false
+	}
 	if fs.NArg() > 0 {
-		c.errorf(i18n.ErrTooManyArgs, "reload", strings.Join(fs.Args(), " "), "reload")
-		return ExitUsage
+		c.errorf(i18n.ErrTooManyArgs, name, strings.Join(fs.Args(), " "), name)
+		return nil, ExitUsage, false
 	}
 	client, err := c.newAdminClient(flags)
 	if err != nil {
 		c.fail(err)
-		return ExitUsage
+		return nil, ExitUsage, false
 	}
 
-	body, err := client.do(ctx, http.MethodPost, "/v1/reload", nil)
+	body, err = client.do(ctx, method, path, nil)
 	if err != nil {
 		c.fail(err)
-		return ExitFailure
+		return nil, ExitFailure, false
 	}
 	if flags.json {
 		c.writeRaw(body)
-		return ExitOK
+		return body, ExitOK, false
 	}
-	fmt.Fprintln(c.env.Stdout, c.p.Sprintf(i18n.ReloadDone))
-	return ExitOK
+	return body, ExitOK, true
 }
 
 // newTable returns a writer that aligns tab-separated columns.
