@@ -44,5 +44,14 @@ func newLogger(w io.Writer, logConfig config.LogConfig, terminal, noColor bool) 
 			NoColor:    !terminal || noColor,
 		})), level
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})), level
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: readableDuration})), level
+}
+
+// readableDuration writes durations as Go duration strings ("1.5s") rather
+// than slog's default count of nanoseconds, which a reader has to convert.
+func readableDuration(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
