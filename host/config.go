@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// SignatureMode says how a tenant's webhooks are authenticated.
+// SignatureMode is the way a tenant's webhooks are authenticated.
 type SignatureMode string
 
 const (
@@ -54,14 +54,14 @@ type Config struct {
 	// CacheDir holds compiled plugin code across restarts. Default:
 	// DataDir/cache/wazero.
 	CacheDir string
-	// MaxBodyBytes caps a webhook body. A larger one is answered 413.
+	// MaxBodyBytes caps a webhook body. A larger one gets the response 413.
 	MaxBodyBytes int64
 	// QueueSize is how many accepted events each tenant may have waiting.
-	// When it is full, intake answers 503 so that the platform retries.
+	// When it is full, intake responds 503 so that the platform retries.
 	QueueSize int
 	// DedupeWindow is how long an event's key is remembered to drop the
 	// platform's repeats. The platform retries up to 21 s after the first
-	// attempt, plus up to 5 s of waiting for each answer.
+	// attempt, plus up to 5 s of waiting for each response.
 	DedupeWindow time.Duration
 	// ShutdownTimeout bounds how long a stop waits for events in flight.
 	ShutdownTimeout time.Duration
@@ -87,7 +87,7 @@ type TenantConfig struct {
 	// Secrets are the HMAC keys a signature may be made with. Several are
 	// accepted at once so that a secret can be rotated without losing events.
 	Secrets []string
-	// Signature is how webhooks are authenticated. Default: required.
+	// Signature is the authentication mode of webhooks. Default: required.
 	Signature SignatureMode
 	// Token is the bot token for the HTTP API. When empty, actions are logged
 	// instead of sent (a dry run).
@@ -95,7 +95,8 @@ type TenantConfig struct {
 	// APIBase is the base URL of the platform's HTTP API.
 	APIBase string
 	// BotUserID is the bot's own user id, used to ignore its own messages.
-	// When zero, the host asks the platform (GET /bot/me) once a token is set.
+	// When zero, the host requests it from the platform (GET /bot/me) once a
+	// token is set.
 	BotUserID int64
 	// PluginDir is the folder of this tenant's .wasm modules.
 	PluginDir string
@@ -130,7 +131,7 @@ type PluginConfig struct {
 	LogBytes        int
 	RequestBytes    int
 	// Config is passed to the plugin as JSON through the config_read host
-	// function. Nil means the plugin sees an empty object.
+	// function. Nil gives the plugin an empty object.
 	Config json.RawMessage
 }
 

@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -152,7 +153,7 @@ func (t *tenant) update(ctx context.Context, tc TenantConfig) {
 	t.logger.Info("tenant configuration updated")
 }
 
-// learnBotUser asks the platform who the bot is, so its own messages can be
+// learnBotUser requests the bot's account from the platform, so its own messages can be
 // ignored, retrying with back-off until ctx ends.
 func (t *tenant) learnBotUser(ctx context.Context) {
 	wait := time.Second
@@ -168,7 +169,7 @@ func (t *tenant) learnBotUser(ctx context.Context) {
 				return
 			}
 			if err == nil {
-				err = fmt.Errorf("GET /bot/me: answer has no id")
+				err = errors.New("GET /bot/me: response has no id")
 			}
 		}
 		t.logger.Warn("asking the platform for the bot's user id failed; retrying", "err", err, "wait", wait)
@@ -323,7 +324,7 @@ func waitDone(ctx context.Context, done <-chan struct{}) bool {
 	}
 }
 
-// pluginState is what the tenant knows of its plugin folder.
+// pluginState is the tenant's view of its plugin folder.
 type pluginState struct {
 	mu    sync.Mutex // serializes reloads
 	files map[string]*pluginFile

@@ -36,14 +36,14 @@ func NewClient(base, token string, hc *http.Client) *Client {
 	return &Client{base: strings.TrimRight(base, "/"), token: token, http: hc}
 }
 
-// APIError is a non-2xx answer of the platform.
+// APIError is a non-2xx response of the platform.
 type APIError struct {
 	Status int
 	// Code is the platform's error code, such as RATE_LIMIT_EXCEEDED, or
 	// empty when the body had none.
 	Code    string
 	Message string
-	// RetryAfter is how long the platform asked to wait, when it said.
+	// RetryAfter is the wait the platform requested, when it gave one.
 	RetryAfter time.Duration
 }
 
@@ -64,7 +64,7 @@ type Message struct {
 	ChannelID int64 `json:"channelId"`
 }
 
-// BotUser is the answer of GET /bot/me, as far as the host reads it.
+// BotUser is the response of GET /bot/me, as far as the host reads it.
 type BotUser struct {
 	ID      int64  `json:"id"`
 	Name    string `json:"name"`
@@ -83,7 +83,7 @@ func (b BotUser) UserID() int64 {
 }
 
 // SendMessage posts content to a guild channel, or to a DM channel when dm
-// is true. It returns the message object and the answer as received.
+// is true. It returns the message object and the response body as received.
 func (c *Client) SendMessage(ctx context.Context, channelID int64, content string, dm bool) (Message, []byte, error) {
 	path := "/channels/" + strconv.FormatInt(channelID, 10) + "/messages"
 	if dm {
@@ -123,7 +123,7 @@ func (c *Client) OpenDM(ctx context.Context, userID int64) (int64, error) {
 		return 0, err
 	}
 	if out.ChannelID == 0 {
-		return 0, fmt.Errorf("POST /users/%d/dm: answer has no channelId", userID)
+		return 0, fmt.Errorf("POST /users/%d/dm: response has no channelId", userID)
 	}
 	return out.ChannelID, nil
 }
@@ -163,7 +163,7 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) ([]by
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading answer: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: reading response: %w", method, path, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := parseAPIError(resp, raw)
@@ -179,7 +179,7 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) ([]by
 		return raw, nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return nil, fmt.Errorf("%s %s: decoding answer: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: decoding response: %w", method, path, err)
 	}
 	return raw, nil
 }

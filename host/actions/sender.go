@@ -32,14 +32,14 @@ var (
 	// ErrQueueFull is returned by Enqueue and Do when the bot, or the
 	// plugin, has too many actions waiting.
 	ErrQueueFull = errors.New("too many actions waiting for this bot")
-	// ErrDryRun is returned for requests that need the platform's answer
+	// ErrDryRun is returned for requests that need the platform's response
 	// when no API token is set.
 	ErrDryRun = errors.New("no API token is set, so the host cannot ask the platform (dry run)")
 	// ErrClosed is returned for jobs submitted after Close.
 	ErrClosed = errors.New("sender closed")
 )
 
-// Kind is what a Job does.
+// Kind is the kind of change a Job makes.
 type Kind string
 
 const (
@@ -86,7 +86,7 @@ type SenderConfig struct {
 	// cannot fill the bot's queue. Default min(64, QueueSize).
 	PluginQueueSize int
 	// MaxAttempts caps the tries of one request after network errors and
-	// 5xx answers, the first included. Default 5. A 429 answer is waited
+	// 5xx responses, the first included. Default 5. A 429 response is waited
 	// out and tried again until the job's context ends.
 	MaxAttempts int
 	// InitialBackoff is the first wait after a failure; it doubles up to
@@ -97,7 +97,7 @@ type SenderConfig struct {
 	// defaults.
 	RateLimit rate.Limit
 	RateBurst int
-	// OnSent is told the id of each message the bot sent, so the host can
+	// OnSent receives the id of each message the bot sent, so the host can
 	// recognise the message when the platform echoes it back as an event.
 	OnSent  func(messageID int64)
 	Logger  *slog.Logger
@@ -107,7 +107,7 @@ type SenderConfig struct {
 // Sender carries out one bot's jobs and reads. Jobs run one at a time, in
 // order for each plugin, taking the plugins' queues in turn so that a busy
 // plugin does not starve the others. Every request, reads included, shares
-// the bot's rate limit, and a 429 answer pauses all of them.
+// the bot's rate limit, and a 429 response pauses all of them.
 type Sender struct {
 	cfg     SenderConfig
 	limiter *rate.Limiter
@@ -190,7 +190,7 @@ func (s *Sender) Enqueue(j Job) error {
 }
 
 // Do queues a job and waits until it is done or ctx ends, and returns the
-// platform's answer: the message object for sends (the last piece's, for a
+// platform's response: the message object for sends (the last piece's, for a
 // split message) and edits, nothing for deletes. A job whose ctx ended
 // before its turn is dropped.
 func (s *Sender) Do(ctx context.Context, j Job) ([]byte, error) {
@@ -341,7 +341,7 @@ func (s *Sender) execute(ctx context.Context, j Job) ([]byte, error) {
 }
 
 // sendPieces sends content, split to the platform's limit, and returns the
-// answer to the last piece. It stops at the first piece that fails, since
+// response to the last piece. It stops at the first piece that fails, since
 // the rest would read out of context.
 func (s *Sender) sendPieces(ctx context.Context, logger *slog.Logger, client *Client, channel int64, dm bool, content string) ([]byte, error) {
 	endpoint := "channel_messages"
@@ -394,7 +394,7 @@ func (s *Sender) dmChannel(ctx context.Context, logger *slog.Logger, client *Cli
 }
 
 // Read sends a GET to path (relative to the API base) under the bot's rate
-// limit and retry policy and returns the answer.
+// limit and retry policy and returns the response.
 func (s *Sender) Read(ctx context.Context, endpoint, path string) ([]byte, error) {
 	client := s.client.Load()
 	if client == nil {
@@ -406,7 +406,7 @@ func (s *Sender) Read(ctx context.Context, endpoint, path string) ([]byte, error
 	}, nil)
 }
 
-// call runs one request under the rate limit, retrying 429 answers after the
+// call runs one request under the rate limit, retrying 429 responses after the
 // wait the platform asks for and temporary failures with back-off. onSuccess
 // runs before the success is counted, so that a counter that moved means its
 // effects are visible.

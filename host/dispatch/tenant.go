@@ -23,7 +23,7 @@ import (
 )
 
 // Tenant is one bot's processing side: its plugins, its action sender and
-// what it knows about its own identity.
+// its own identity.
 type Tenant struct {
 	ID          string
 	Concurrency int
@@ -80,7 +80,7 @@ func (t *Tenant) acquire() *pluginSet {
 // SetPlugins replaces the tenant's plugins and returns the previous ones
 // once no event runs on them any more, so the caller can close those that
 // are not in ps. Events that started before the swap finish on the old
-// plugins; events after it see the new ones, and no event sees both.
+// plugins; events after it run on the new ones, and no event runs on both.
 func (t *Tenant) SetPlugins(ps []*runtime.Plugin) (previous []*runtime.Plugin) {
 	next := &pluginSet{plugins: append([]*runtime.Plugin(nil), ps...)}
 	old := t.plugins.Swap(next)
@@ -183,7 +183,7 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 	// Only a trap or a timeout counts against the plugin. A handler that
 	// returned a failure may have been given a malformed event, which anyone
 	// who can reach an unsigned tenant could send to pause the bot; an
-	// aborted or unscheduled call says nothing about the plugin.
+	// aborted or unscheduled call tells nothing about the plugin.
 	var paused, resumed bool
 	var pause time.Duration
 	switch outcome {
@@ -211,7 +211,7 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 }
 
 // actionFunc returns the function that carries out the actions one plugin
-// asks for while handling ev.
+// requests while handling ev.
 func (t *Tenant) actionFunc(ev *event.Event, plugin string) runtime.ActionFunc {
 	return func(ctx context.Context, req abi.ActionRequest) ([]byte, error) {
 		result, err := t.action(ctx, ev, plugin, req)
@@ -310,7 +310,7 @@ func (t *Tenant) read(ctx context.Context, action, path string) ([]byte, error) 
 }
 
 // actionError turns a sender's error into the code and message the guest
-// sees.
+// reads.
 func actionError(action string, err error) error {
 	code := int32(abi.ErrFailed)
 	switch {
@@ -319,7 +319,7 @@ func actionError(action string, err error) error {
 	case errors.Is(err, actions.ErrDryRun), errors.Is(err, actions.ErrClosed):
 		code = abi.ErrUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
-		return &runtime.ActionError{Code: abi.ErrTimeout, Message: action + ": the plugin's deadline passed before the platform answered"}
+		return &runtime.ActionError{Code: abi.ErrTimeout, Message: action + ": timed out: the plugin's deadline passed before the platform responded"}
 	}
 	return &runtime.ActionError{Code: code, Message: action + ": " + err.Error()}
 }

@@ -28,7 +28,7 @@ import (
 	"github.com/bubblehost/bubblehost/host/signature"
 )
 
-// Mode says how a tenant's webhooks are authenticated.
+// Mode is the way a tenant's webhooks are authenticated.
 type Mode int
 
 const (
@@ -40,7 +40,7 @@ const (
 	Off
 )
 
-// Tenant is what intake needs to know about one tenant.
+// Tenant is the part of a tenant's configuration that intake uses.
 type Tenant struct {
 	Mode     Mode
 	Verifier *signature.Verifier
@@ -56,7 +56,7 @@ type Config struct {
 	// MaxBodyBytes caps a request body. A larger body is rejected with 413.
 	// Zero or less means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// RetryAfter is sent with 503 answers.
+	// RetryAfter is sent with 503 responses.
 	RetryAfter time.Duration
 	Logger     *slog.Logger
 	Metrics    *metrics.Metrics
@@ -231,7 +231,7 @@ func (h *Handler) enqueue(w http.ResponseWriter, ctx context.Context, ev *event.
 		claim.Release()
 		if errors.Is(err, queue.ErrFull) {
 			h.fullWarnings.Do(func() {
-				h.cfg.Logger.Warn("queue full; answering 503 so the platform retries; further ones are logged at most every 10s",
+				h.cfg.Logger.Warn("queue full; responding 503 so the platform retries; further ones are logged at most every 10s",
 					"tenant", ev.Tenant, "event", ev.Type)
 			})
 			h.unavailable(w, ev.Tenant, ev.Type, "the host is busy; retry later")

@@ -26,7 +26,7 @@ const (
 // ErrClosed is returned by Handle after Close.
 var ErrClosed = errors.New("plugin closed")
 
-// CallError is a failed call. Outcome says how it failed.
+// CallError is a failed call. Outcome is the way it failed.
 type CallError struct {
 	Outcome Outcome
 	Err     error
@@ -51,7 +51,7 @@ func OutcomeOf(err error) Outcome {
 type Call struct {
 	// Event is the webhook body the guest reads with event_read.
 	Event []byte
-	// Actions carries out the actions the guest asks for. Nil makes every
+	// Actions carries out the actions the guest requests. Nil makes every
 	// action fail with abi.ErrUnavailable.
 	Actions ActionFunc
 	// Logger receives the guest's log lines and output; it should carry the
