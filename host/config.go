@@ -34,14 +34,17 @@ const (
 	DefaultShutdownTimeout = 10 * time.Second
 	DefaultPluginSettle    = 300 * time.Millisecond
 	DefaultPluginRescan    = 30 * time.Second
-	DefaultAPIBase         = "https://bubble.alemonjs.com/api/bot/v1"
-	DefaultDeadline        = 2 * time.Second
-	DefaultMemoryLimit     = 128 << 20
-	DefaultInstances       = 4
-	DefaultConcurrency     = 8
-	DefaultActionsPerEvent = 20
-	DefaultLogBytes        = 64 << 10
-	DefaultRequestBytes    = 64 << 10
+	// DefaultLowerPriorityAfter is longer than a typical call (under a
+	// millisecond for the examples) and short against a deadline.
+	DefaultLowerPriorityAfter = 10 * time.Millisecond
+	DefaultAPIBase            = "https://bubble.alemonjs.com/api/bot/v1"
+	DefaultDeadline           = 2 * time.Second
+	DefaultMemoryLimit        = 128 << 20
+	DefaultInstances          = 4
+	DefaultConcurrency        = 8
+	DefaultActionsPerEvent    = 20
+	DefaultLogBytes           = 64 << 10
+	DefaultRequestBytes       = 64 << 10
 )
 
 // Config is the whole host's configuration. The command line fills it from
@@ -77,6 +80,12 @@ type Config struct {
 	// so this is what keeps one tenant's looping plugin from stalling the
 	// others. Default: the number of CPUs plus one.
 	GuestSlots int
+	// LowerPriorityAfter is how long a plugin call runs at full CPU
+	// priority; after it, the call continues at the lowest priority, so
+	// that a plugin busy for long takes only the CPU that intake, action
+	// requests and other tenants' short calls leave. Linux only. Default:
+	// DefaultLowerPriorityAfter; negative keeps every call at full priority.
+	LowerPriorityAfter time.Duration
 	// Tenants maps each tenant id, the last segment of its webhook URL, to
 	// its settings.
 	Tenants map[string]TenantConfig
@@ -166,6 +175,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.GuestSlots == 0 {
 		cfg.GuestSlots = goruntime.NumCPU() + 1
+	}
+	if cfg.LowerPriorityAfter == 0 {
+		cfg.LowerPriorityAfter = DefaultLowerPriorityAfter
 	}
 	tenants := make(map[string]TenantConfig, len(cfg.Tenants))
 	for id, t := range cfg.Tenants {

@@ -101,8 +101,9 @@ func (h *Host) Start(ctx context.Context) error {
 	}
 
 	engine, err := runtime.NewEngine(ctx, runtime.EngineConfig{
-		CacheDir: h.cfg.CacheDir,
-		Logger:   h.logger.With("component", "runtime"),
+		CacheDir:           h.cfg.CacheDir,
+		Logger:             h.logger.With("component", "runtime"),
+		LowerPriorityAfter: max(h.cfg.LowerPriorityAfter, 0),
 	})
 	if err != nil {
 		return fmt.Errorf("starting the plugin runtime: %w", err)
@@ -142,15 +143,16 @@ func (h *Host) Reload(ctx context.Context, cfg Config) error {
 
 	old := h.cfg
 	for key, changed := range map[string]bool{
-		"listen":         cfg.Listen != old.Listen,
-		"data_dir":       cfg.DataDir != old.DataDir,
-		"cache_dir":      cfg.CacheDir != old.CacheDir,
-		"max_body_bytes": cfg.MaxBodyBytes != old.MaxBodyBytes,
-		"queue_size":     cfg.QueueSize != old.QueueSize,
-		"dedupe_window":  cfg.DedupeWindow != old.DedupeWindow,
-		"guest_slots":    cfg.GuestSlots != old.GuestSlots,
-		"plugin_settle":  cfg.PluginSettle != old.PluginSettle,
-		"plugin_rescan":  cfg.PluginRescan != old.PluginRescan,
+		"listen":               cfg.Listen != old.Listen,
+		"data_dir":             cfg.DataDir != old.DataDir,
+		"cache_dir":            cfg.CacheDir != old.CacheDir,
+		"max_body_bytes":       cfg.MaxBodyBytes != old.MaxBodyBytes,
+		"queue_size":           cfg.QueueSize != old.QueueSize,
+		"dedupe_window":        cfg.DedupeWindow != old.DedupeWindow,
+		"guest_slots":          cfg.GuestSlots != old.GuestSlots,
+		"lower_priority_after": cfg.LowerPriorityAfter != old.LowerPriorityAfter,
+		"plugin_settle":        cfg.PluginSettle != old.PluginSettle,
+		"plugin_rescan":        cfg.PluginRescan != old.PluginRescan,
 	} {
 		if changed {
 			h.logger.Warn("setting changed but takes effect only after a restart", "key", key)
@@ -160,6 +162,7 @@ func (h *Host) Reload(ctx context.Context, cfg Config) error {
 	cfg.Listen, cfg.DataDir, cfg.CacheDir = old.Listen, old.DataDir, old.CacheDir
 	cfg.MaxBodyBytes, cfg.QueueSize = old.MaxBodyBytes, old.QueueSize
 	cfg.DedupeWindow, cfg.GuestSlots = old.DedupeWindow, old.GuestSlots
+	cfg.LowerPriorityAfter = old.LowerPriorityAfter
 	cfg.PluginSettle, cfg.PluginRescan = old.PluginSettle, old.PluginRescan
 
 	current := *h.tenants.Load()

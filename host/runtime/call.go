@@ -9,6 +9,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/bubblehost/bubblehost/abi"
+	"github.com/bubblehost/bubblehost/host/sched"
 )
 
 // Outcome classifies how a call ended, for logs and metrics.
@@ -88,7 +89,10 @@ func (p *Plugin) Handle(parent context.Context, c Call) error {
 	callCtx := context.WithValue(ctx, callStateKey{}, inst.state)
 	callCtx = experimental.WithMemoryAllocator(callCtx, limitedAllocator{limit: uint64(p.limits.MemoryBytes)})
 
-	res, err := inst.handle.Call(callCtx, uint64(len(c.Event)))
+	var res []uint64
+	sched.RunGuest(p.engine.lowerAfter, func() {
+		res, err = inst.handle.Call(callCtx, uint64(len(c.Event)))
+	})
 	inst.stdout.flush()
 	inst.stderr.flush()
 	inst.state = nil

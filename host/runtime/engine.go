@@ -24,9 +24,10 @@ import (
 // Engine owns one wazero runtime shared by every plugin of every tenant, so
 // that identical module bytes compile once.
 type Engine struct {
-	rt     wazero.Runtime
-	cache  wazero.CompilationCache
-	logger *slog.Logger
+	rt         wazero.Runtime
+	cache      wazero.CompilationCache
+	logger     *slog.Logger
+	lowerAfter time.Duration
 
 	mu       sync.Mutex
 	compiled map[string]*compiledModule // by hex SHA-256 of the module bytes
@@ -55,6 +56,12 @@ type EngineConfig struct {
 	// Logger receives the engine's own messages. Plugins log through the
 	// logger given to Load.
 	Logger *slog.Logger
+	// LowerPriorityAfter is how long a call runs at full CPU priority. A
+	// call still running after it continues on a thread of the lowest
+	// priority, so that a plugin busy for long cannot slow the host's own
+	// work or other plugins' short calls (see sched.RunGuest). Zero or
+	// negative keeps every call at full priority.
+	LowerPriorityAfter time.Duration
 }
 
 // NewEngine starts a wazero runtime with the host functions of the ABI and
@@ -97,7 +104,8 @@ func NewEngine(ctx context.Context, cfg EngineConfig) (*Engine, error) {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("instantiating bubble host module: %w", err)
 	}
-	return &Engine{rt: rt, cache: cache, logger: logger, compiled: map[string]*compiledModule{}}, nil
+	return &Engine{rt: rt, cache: cache, logger: logger, lowerAfter: cfg.LowerPriorityAfter,
+		compiled: map[string]*compiledModule{}}, nil
 }
 
 // Close releases the runtime and every module compiled in it.

@@ -18,7 +18,7 @@ import (
 // Valid keys at each level, in the order the help lists them.
 var (
 	topKeys = []string{"listen", "data_dir", "cache_dir", "max_body_bytes", "queue_size", "dedupe_window", "shutdown_timeout",
-		"plugin_settle", "plugin_rescan", "guest_slots", "log", "tls", "admin", "tenants"}
+		"plugin_settle", "plugin_rescan", "guest_slots", "lower_priority_after", "log", "tls", "admin", "tenants"}
 	logKeys    = []string{"level", "format"}
 	tenantKeys = []string{"secrets", "secrets_file", "signature", "token", "token_file", "api_base", "bot_user_id",
 		"plugins", "deadline", "memory_limit", "instances", "concurrency", "actions_per_event", "log_bytes",
@@ -127,6 +127,14 @@ func (l *loader) decode(root map[string]any) Settings {
 		case "guest_slots":
 			if n, ok := l.count(key, value); ok && n > 0 {
 				cfg.GuestSlots = n
+			}
+		case "lower_priority_after":
+			if d, ok := l.duration(key, value); ok {
+				// 0s turns lowering off; the host reads zero as its default.
+				cfg.LowerPriorityAfter = d
+				if d == 0 {
+					cfg.LowerPriorityAfter = -1
+				}
 			}
 		case "shutdown_timeout":
 			if d, ok := l.duration(key, value); ok && d > 0 {

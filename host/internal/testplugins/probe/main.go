@@ -5,6 +5,8 @@
 //	!echo TEXT    replies TEXT
 //	!loop         spins forever
 //	!spin MS      spins for MS milliseconds, then replies "done"
+//	!busy MS      computes for MS milliseconds, reading the clock only once
+//	              every few million steps, then replies "done"
 //	!fail         returns an error
 //	!panic        panics
 //	!badptr       calls bubble.log with a pointer outside its memory
@@ -46,6 +48,16 @@ func handle(c *sdk.Context, m *sdk.MessageCreate) error {
 		for end := time.Now().Add(time.Duration(ms) * time.Millisecond); time.Now().Before(end); {
 		}
 		return c.Reply("done")
+	case "!busy":
+		ms, _ := strconv.Atoi(arg)
+		end := time.Now().Add(time.Duration(ms) * time.Millisecond)
+		x := uint64(1)
+		for time.Now().Before(end) {
+			for range 1 << 22 {
+				x = x*6364136223846793005 + 1442695040888963407
+			}
+		}
+		return c.Reply("done " + strconv.FormatUint(x%10, 10))
 	case "!fail":
 		return errors.New("probe failed on purpose")
 	case "!panic":
