@@ -61,7 +61,8 @@ func TestMetricsAfterScriptedRun(t *testing.T) {
 
 	h, err := host.New(host.Config{DataDir: dir, CacheDir: wasmtest.CacheDir(t), Tenants: map[string]host.TenantConfig{
 		"demo": {Secrets: []string{platformSecret}, Token: platformToken, APIBase: platform.APIBase(),
-			PluginDir: pluginDir, Deadline: 300 * time.Millisecond},
+			// Room for one of the two lines !print writes.
+			PluginDir: pluginDir, Deadline: 300 * time.Millisecond, LogBytes: 100},
 	}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -100,8 +101,8 @@ func TestMetricsAfterScriptedRun(t *testing.T) {
 	}
 
 	// The script: a reply, the same event again, a reply sent through one
-	// 429, a loop stopped at its deadline, a bad signature, and a body
-	// signed over its JSON.stringify form.
+	// 429, a loop stopped at its deadline, output over the log limit, a bad
+	// signature, and a body signed over its JSON.stringify form.
 	echo := bubbletest.MessageCreate(5, 1, "!echo one")
 	deliver(echo)
 	deliver(echo)
@@ -110,6 +111,7 @@ func TestMetricsAfterScriptedRun(t *testing.T) {
 	deliver(bubbletest.MessageCreate(5, 1, "!echo two"))
 	waitMessages(t, platform, 5, 2)
 	deliver(bubbletest.MessageCreate(6, 1, "!loop"))
+	deliver(bubbletest.MessageCreate(8, 1, "!print"))
 
 	bad := bubbletest.WebhookSender{URL: sender.URL, Secret: "not-the-secret", Schedule: []time.Duration{}}
 	if _, err := bad.Deliver(context.Background(), bubbletest.MessageCreate(5, 1, "x")); err == nil {
@@ -137,20 +139,21 @@ func TestMetricsAfterScriptedRun(t *testing.T) {
 	// Every counter the script should have moved, read from /metrics.
 	var text string
 	want := map[string]string{
-		`bubblehost_events_received_total{outcome="accepted",tenant="demo",type="MESSAGE_CREATE"}`:  "4",
+		`bubblehost_events_received_total{outcome="accepted",tenant="demo",type="MESSAGE_CREATE"}`:  "5",
 		`bubblehost_events_received_total{outcome="duplicate",tenant="demo",type="MESSAGE_CREATE"}`: "1",
 		`bubblehost_events_received_total{outcome="rejected",tenant="demo",type="none"}`:            "1",
 		`bubblehost_signature_failures_total{reason="mismatch",tenant="demo"}`:                      "1",
-		`bubblehost_signature_matches_total{form="raw",tenant="demo"}`:                              "4",
+		`bubblehost_signature_matches_total{form="raw",tenant="demo"}`:                              "5",
 		`bubblehost_signature_matches_total{form="stringify",tenant="demo"}`:                        "1",
-		`bubblehost_plugin_calls_total{outcome="ok",plugin="probe",tenant="demo"}`:                  "3",
+		`bubblehost_plugin_calls_total{outcome="ok",plugin="probe",tenant="demo"}`:                  "4",
 		`bubblehost_plugin_calls_total{outcome="timeout",plugin="probe",tenant="demo"}`:             "1",
 		`bubblehost_plugin_loads_total{outcome="ok",tenant="demo"}`:                                 "1",
 		`bubblehost_api_requests_total{endpoint="channel_messages",status="200",tenant="demo"}`:     "3",
 		`bubblehost_api_requests_total{endpoint="channel_messages",status="429",tenant="demo"}`:     "1",
 		`bubblehost_actions_total{action="reply",outcome="queued",tenant="demo"}`:                   "3",
-		`bubblehost_plugin_call_duration_seconds_count{plugin="probe",tenant="demo"}`:               "4",
+		`bubblehost_plugin_call_duration_seconds_count{plugin="probe",tenant="demo"}`:               "5",
 		`bubblehost_api_retries_total{endpoint="channel_messages",tenant="demo"}`:                   "1",
+		`bubblehost_plugin_limit_hits_total{limit="log_bytes",plugin="probe",tenant="demo"}`:        "1",
 		`bubblehost_queue_depth{tenant="demo"}`:                                                     "0",
 	}
 	deadline := time.Now().Add(10 * time.Second)

@@ -174,6 +174,9 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 		Event:   ev.Body,
 		Actions: t.actionFunc(ev, name),
 		Logger:  logger,
+		LimitHit: func(limit string) {
+			t.Metrics.PluginLimits.WithLabelValues(t.ID, name, limit).Inc()
+		},
 	})
 	elapsed := time.Since(start)
 	outcome := runtime.OutcomeOf(err)

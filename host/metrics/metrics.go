@@ -29,6 +29,9 @@ type Metrics struct {
 	EventsProcessed *prometheus.CounterVec
 	// PluginCalls counts plugin calls by tenant, plugin and outcome.
 	PluginCalls *prometheus.CounterVec
+	// PluginLimits counts calls that ran into a limit they survive: output
+	// past log_bytes dropped, actions past actions_per_event refused.
+	PluginLimits *prometheus.CounterVec
 	// PluginPauses counts the times a plugin was paused by its circuit
 	// breaker after repeated failures.
 	PluginPauses *prometheus.CounterVec
@@ -68,6 +71,7 @@ func New() *Metrics {
 	m.SignatureMatches = counter("signature_matches_total", "Accepted webhook signatures by tenant and the body form they matched.", "tenant", "form")
 	m.EventsProcessed = counter("events_processed_total", "Events taken off the queue by tenant, type and outcome.", "tenant", "type", "outcome")
 	m.PluginCalls = counter("plugin_calls_total", "Plugin calls by tenant, plugin and outcome.", "tenant", "plugin", "outcome")
+	m.PluginLimits = counter("plugin_limit_hits_total", "Plugin calls that ran into a limit and went on, by tenant, plugin and limit.", "tenant", "plugin", "limit")
 	m.PluginPauses = counter("plugin_pauses_total", "Plugins paused after repeated failures, by tenant and plugin.", "tenant", "plugin")
 	m.PluginLoads = counter("plugin_loads_total", "Plugin module loads by tenant and outcome.", "tenant", "outcome")
 	m.ConfigReloads = counter("config_reloads_total", "Configuration reloads by outcome.", "outcome")

@@ -58,7 +58,17 @@ type Call struct {
 	// Logger receives the guest's log lines and output; it should carry the
 	// tenant and event type. Nil means the plugin's own logger.
 	Logger *slog.Logger
+	// LimitHit, when set, is called the first time the call runs into each
+	// of the limits that do not end it: LimitLogBytes, LimitActions. Limits
+	// that end the call show in its outcome instead.
+	LimitHit func(limit string)
 }
+
+// Limits a call can run into without failing, as LimitHit names them.
+const (
+	LimitLogBytes = "log_bytes"         // output past it is dropped
+	LimitActions  = "actions_per_event" // actions past it get abi.ErrLimit
+)
 
 // Handle runs the plugin for one event under the plugin's deadline. A call
 // that traps or overruns its deadline loses its instance, never the plugin:
@@ -79,12 +89,13 @@ func (p *Plugin) Handle(parent context.Context, c Call) error {
 		logger = logger.With("plugin", p.manifest.Name)
 	}
 	inst.state = &callState{
-		mode:    modeHandle,
-		logger:  logger,
-		event:   c.Event,
-		config:  p.config,
-		actions: c.Actions,
-		limits:  p.limits,
+		mode:     modeHandle,
+		logger:   logger,
+		event:    c.Event,
+		config:   p.config,
+		actions:  c.Actions,
+		limits:   p.limits,
+		limitHit: c.LimitHit,
 	}
 	callCtx := context.WithValue(ctx, callStateKey{}, inst.state)
 	callCtx = experimental.WithMemoryAllocator(callCtx, limitedAllocator{limit: uint64(p.limits.MemoryBytes)})

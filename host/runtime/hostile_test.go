@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -80,6 +81,7 @@ type callResult struct {
 	elapsed time.Duration
 	actions int64
 	records []map[string]any // the call's log, one JSON object per line
+	limits  []string         // the limits the call reported hitting
 }
 
 // fixture assembles testdata/hostile/name.wat.
@@ -113,9 +115,11 @@ func runCallCase(t *testing.T, env *hostileEnv, tt callCase) {
 		actions.Add(1)
 		return []byte(abi.QueuedResult), nil
 	}
+	var hits []string
 	start := time.Now()
-	err = p.Handle(context.Background(), runtime.Call{Event: tt.event, Actions: countAction})
-	res := callResult{err: err, elapsed: time.Since(start), actions: actions.Load()}
+	err = p.Handle(context.Background(), runtime.Call{Event: tt.event, Actions: countAction,
+		LimitHit: func(limit string) { hits = append(hits, limit) }})
+	res := callResult{err: err, elapsed: time.Since(start), actions: actions.Load(), limits: hits}
 	outcome := runtime.OutcomeOf(err)
 	if err != nil {
 		logger.Error("plugin call aborted", "plugin", p.Manifest().Name, "outcome", outcome, "err", err)
@@ -210,6 +214,9 @@ func pluginOutput(records []map[string]any) (lines, charged int) {
 // budget of logBytes without passing it.
 func checkOutputCapped(t *testing.T, res callResult, logBytes, longestLine int) {
 	t.Helper()
+	if !slices.Equal(res.limits, []string{runtime.LimitLogBytes}) {
+		t.Errorf("limits reported: %q, want %s once", res.limits, runtime.LimitLogBytes)
+	}
 	lines, charged := pluginOutput(res.records)
 	if charged > logBytes {
 		t.Errorf("output charged %d bytes in %d lines, over the cap of %d", charged, lines, logBytes)
@@ -318,6 +325,9 @@ func TestHostileCall(t *testing.T) {
 			check: func(t *testing.T, res callResult) {
 				if res.actions != runtime.DefaultActionsPerCall {
 					t.Errorf("ActionFunc saw %d actions, want %d", res.actions, runtime.DefaultActionsPerCall)
+				}
+				if !slices.Equal(res.limits, []string{runtime.LimitActions}) {
+					t.Errorf("limits reported: %q, want %s once", res.limits, runtime.LimitActions)
 				}
 			},
 		},

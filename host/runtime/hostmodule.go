@@ -64,10 +64,20 @@ type callState struct {
 	limits   Limits
 	manifest []byte
 
-	actionCount int
-	logBytes    int
-	logDropped  bool
-	result      []byte
+	limitHit func(limit string) // may be nil
+
+	actionCount    int
+	actionsRefused bool
+	logBytes       int
+	logDropped     bool
+	result         []byte
+}
+
+// hit reports the first time a call runs into limit.
+func (s *callState) hit(limit string) {
+	if s.limitHit != nil {
+		s.limitHit(limit)
+	}
 }
 
 type callStateKey struct{}
@@ -92,6 +102,7 @@ func (s *callState) chargeLog(n int) bool {
 			s.logDropped = true
 			s.logger.Warn("plugin output over limit; dropping the rest of this call's output",
 				"limit_bytes", s.limits.LogBytes)
+			s.hit(LimitLogBytes)
 		}
 		return false
 	}
@@ -244,6 +255,10 @@ func hostAction(ctx context.Context, mod api.Module, stack []uint64) {
 		return
 	}
 	if s.actionCount >= s.limits.ActionsPerCall {
+		if !s.actionsRefused {
+			s.actionsRefused = true
+			s.hit(LimitActions)
+		}
 		fail(abi.ErrLimit, fmt.Sprintf("over the limit of %d actions per event", s.limits.ActionsPerCall))
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -208,11 +209,17 @@ func TestActionsPerCallLimit(t *testing.T) {
 	p := load(t, e, "../internal/testplugins/probe", runtime.LoadOptions{Limits: runtime.Limits{ActionsPerCall: 3}})
 
 	var rec recorder
-	if err := p.Handle(context.Background(), runtime.Call{Event: message(t, "!actions 5"), Actions: rec.action, Logger: logger}); err != nil {
+	var hits []string
+	call := runtime.Call{Event: message(t, "!actions 5"), Actions: rec.action, Logger: logger,
+		LimitHit: func(limit string) { hits = append(hits, limit) }}
+	if err := p.Handle(context.Background(), call); err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
 	if have := len(rec.all()); have != 3 {
 		t.Errorf("actions carried out = %d, want 3", have)
+	}
+	if !slices.Equal(hits, []string{runtime.LimitActions}) {
+		t.Errorf("limits reported: %q, want %s once", hits, runtime.LimitActions)
 	}
 	if !strings.Contains(logs.String(), `failed=2`) {
 		t.Errorf("the plugin did not see 2 failed actions; log:\n%s", logs.String())
