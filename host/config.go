@@ -81,10 +81,11 @@ type Config struct {
 	// others. Default: the number of CPUs plus one.
 	GuestSlots int
 	// LowerPriorityAfter is how long a plugin call runs at full CPU
-	// priority; after it, the call continues at the lowest priority, so
-	// that a plugin busy for long takes only the CPU that intake, action
-	// requests and other tenants' short calls leave. Linux only. Default:
-	// DefaultLowerPriorityAfter; negative keeps every call at full priority.
+	// priority. After it, the call continues at the lowest priority, so a
+	// plugin busy for long gets only the CPU time that intake, action
+	// requests and other tenants' short calls leave over. Linux only.
+	// Default: DefaultLowerPriorityAfter. Negative keeps every call at
+	// full priority.
 	LowerPriorityAfter time.Duration
 	// Tenants maps each tenant id, the last segment of its webhook URL, to
 	// its settings.

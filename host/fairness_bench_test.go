@@ -24,12 +24,12 @@ import (
 const fairnessSamples = 150
 
 // BenchmarkFairness measures tenant B's latency from webhook to action in
-// three phases: B alone; tenant A's plugin computing for 0.8 s on every event
-// ("busy": with the wait for a guest slot, a call stays inside its 2 s
-// deadline, so the circuit breaker never pauses A);
-// and A's plugin looping until the deadline on every event ("looping").
-// A sends events as fast as the host takes them. B sends one event every
-// 210 ms, under its rate limit, so the figures are the host's own.
+// three phases. In "alone", A sends nothing. In "busy", tenant A's plugin
+// computes for 0.8 s on every event; with the wait for a guest slot a call
+// stays inside its 2 s deadline, so the circuit breaker never pauses A. In
+// "looping", A's plugin loops until the deadline on every event. A sends
+// events as fast as the host takes them. B sends one event every 210 ms,
+// under its rate limit, so the figures are the host's own.
 //
 // The sub-benchmarks run with the default lower_priority_after and with
 // every call at full priority, to show what lowering long calls does.
@@ -69,7 +69,9 @@ func fairness(b *testing.B, lowerAfter time.Duration) {
 	// keep every CPU busy.
 	a := tenant("token-a")
 	a.Concurrency, a.Instances = goruntime.NumCPU(), goruntime.NumCPU()
-	h, err := host.New(host.Config{DataDir: dir, CacheDir: wasmtest.CacheDir(b), LowerPriorityAfter: lowerAfter,
+	// A short queue keeps A's backlog, which runs on after A stops
+	// sending, to a few seconds between phases.
+	h, err := host.New(host.Config{DataDir: dir, CacheDir: wasmtest.CacheDir(b), LowerPriorityAfter: lowerAfter, QueueSize: 4,
 		Tenants: map[string]host.TenantConfig{"a": a, "b": tenant("token-b")},
 	}, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -111,8 +113,17 @@ func fairness(b *testing.B, lowerAfter time.Duration) {
 		return lat[n/2], lat[n*99/100]
 	}
 
+	// aCalls counts A's finished and skipped calls.
+	aCalls := func() (n float64) {
+		for _, outcome := range []string{"ok", "failed", "timeout", "trap", "rejected", "paused"} {
+			n += testutil.ToFloat64(h.Metrics().PluginCalls.WithLabelValues("a", "probe", outcome))
+		}
+		return n
+	}
+
 	// load keeps tenant A sending content as fast as the host takes it,
-	// until the returned stop is called.
+	// until the returned stop is called. Stop returns once A's backlog has
+	// run, that is once no call of A has ended for longer than a call takes.
 	load := func(content string) (stop func()) {
 		quit := make(chan struct{})
 		done := make(chan struct{})
@@ -129,7 +140,18 @@ func fairness(b *testing.B, lowerAfter time.Duration) {
 			}
 		}()
 		time.Sleep(time.Second)
-		return func() { close(quit); <-done }
+		return func() {
+			close(quit)
+			<-done
+			for last := aCalls(); ; {
+				time.Sleep(2500 * time.Millisecond)
+				n := aCalls()
+				if n == last {
+					return
+				}
+				last = n
+			}
+		}
 	}
 
 	for b.Loop() {

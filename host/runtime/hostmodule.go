@@ -73,7 +73,8 @@ type callState struct {
 	result         []byte
 }
 
-// hit reports the first time a call runs into limit.
+// hit passes limit on to the call's LimitHit, if it has one. Callers
+// call it once a call for each limit.
 func (s *callState) hit(limit string) {
 	if s.limitHit != nil {
 		s.limitHit(limit)

@@ -8,10 +8,10 @@ import (
 
 // RunGuest runs fn, one plugin call, on an OS thread of its own. If fn is
 // still running after the given time, the thread's CPU priority is lowered
-// to the least there is (nice 19 on Linux), so that intake, dispatch,
-// action requests and other tenants' short calls take the CPU first, and a
-// long call gets the cycles nobody else wants. It reports whether the
-// priority was lowered. A zero or negative after, or a system where
+// to the lowest (nice 19 on Linux). Intake, dispatch, action requests and
+// other tenants' short calls then take the CPU first, and a long call gets
+// only the CPU time left over. RunGuest reports whether the priority was
+// lowered. A zero or negative after, or a system where
 // priorities cannot be changed, runs fn on the caller's goroutine.
 //
 // An unprivileged process cannot raise a thread's priority again, so a

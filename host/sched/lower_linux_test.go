@@ -30,7 +30,7 @@ func TestRunGuestLowersALongCall(t *testing.T) {
 		t.Fatalf("RunGuest: lowered %v, nice during the call %d; want true and 19", lowered, during)
 	}
 
-	// The lowered thread ended with the call: no thread runs at nice 19 now.
+	// The lowered thread ended with the call, so no thread runs at nice 19 now.
 	var wg sync.WaitGroup
 	for range 4 * runtime.GOMAXPROCS(0) {
 		wg.Go(func() {

@@ -211,6 +211,29 @@ tenants:
 	}
 }
 
+func TestLoadLowerPriorityAfter(t *testing.T) {
+	tests := []struct {
+		value string
+		want  time.Duration
+	}{
+		{"25ms", 25 * time.Millisecond},
+		{"0s", 0}, // the host's default
+		{"off", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			path := writeFile(t, t.TempDir(), "b.yaml", "lower_priority_after: "+tt.value+"\ntenants:\n  demo:\n    secrets: [s]\n")
+			cfg, _, err := config.Load(path, nil, nil)
+			if err != nil {
+				t.Fatalf("want no error, have:\n%v", err)
+			}
+			if cfg.LowerPriorityAfter != tt.want {
+				t.Errorf("want %v, have %v", tt.want, cfg.LowerPriorityAfter)
+			}
+		})
+	}
+}
+
 func TestLoadEnvOverridesFile(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, dir, "bubblehost.yaml", fullFile)

@@ -129,12 +129,10 @@ func (l *loader) decode(root map[string]any) Settings {
 				cfg.GuestSlots = n
 			}
 		case "lower_priority_after":
-			if d, ok := l.duration(key, value); ok {
-				// 0s turns lowering off; the host reads zero as its default.
+			if v, ok := value.(string); ok && strings.TrimSpace(v) == "off" {
+				cfg.LowerPriorityAfter = -1 // the host's value for off
+			} else if d, ok := l.duration(key, value); ok && d > 0 {
 				cfg.LowerPriorityAfter = d
-				if d == 0 {
-					cfg.LowerPriorityAfter = -1
-				}
 			}
 		case "shutdown_timeout":
 			if d, ok := l.duration(key, value); ok && d > 0 {
