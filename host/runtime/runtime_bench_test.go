@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/bubblehost/bubblehost/abi"
 	"github.com/bubblehost/bubblehost/host/runtime"
@@ -13,15 +14,19 @@ import (
 // asking for a reply, and returning the instance.
 func BenchmarkHandle(b *testing.B) {
 	tests := []struct {
-		name    string
-		content string
+		name       string
+		content    string
+		lowerAfter time.Duration
 	}{
-		{"reply", "!ping"},
-		{"no-action", "hello"},
+		{"reply", "!ping", 0},
+		{"no-action", "hello", 0},
+		// The host's default: each call on a thread of its own, lowered
+		// if it runs long (this one never does).
+		{"reply-lowering-on", "!ping", 10 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		b.Run(tt.name, func(b *testing.B) {
-			e, err := runtime.NewEngine(context.Background(), runtime.EngineConfig{})
+			e, err := runtime.NewEngine(context.Background(), runtime.EngineConfig{LowerPriorityAfter: tt.lowerAfter})
 			if err != nil {
 				b.Fatal(err)
 			}
