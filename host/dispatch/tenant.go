@@ -162,7 +162,7 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 	ctx, cancel := context.WithTimeout(ctx, p.Limits().Deadline)
 	defer cancel()
 	if t.Sched != nil {
-		release, err := t.Sched.Acquire(ctx, t.ID)
+		release, err := t.Sched.Acquire(ctx, t.ID, name)
 		if err != nil {
 			t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(runtime.OutcomeRejected)).Inc()
 			logger.Error("plugin call not run: no free guest slot before its deadline", "plugin", name, "wait", time.Since(start))

@@ -5,11 +5,14 @@
 // thread and its P. Without a bound, one tenant's looping plugin could hold
 // every P and stall the whole host, intake included, for a full deadline.
 // So every plugin call takes one of a fixed number of slots, no tenant may
-// hold all of them, and waiting tenants take freed slots in turn.
+// hold all of them, and waiting tenants take freed slots in turn. Within a
+// tenant, one plugin takes all of the tenant's share only while no other
+// plugin of the tenant waits.
 package sched
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -20,47 +23,60 @@ type Scheduler struct {
 
 	mu      sync.Mutex
 	used    int
-	running map[string]int
-	waiting map[string][]chan struct{} // FIFO per tenant
-	turns   []string                   // tenants with waiters, in turn order
+	running map[string]int      // by tenant
+	plugins map[pluginKey]int   // by tenant and plugin
+	waiting map[string][]waiter // FIFO per tenant
+	turns   []string            // tenants with waiters, in turn order
+}
+
+type pluginKey struct{ tenant, plugin string }
+
+type waiter struct {
+	plugin string
+	ch     chan struct{}
 }
 
 // New returns a scheduler with the given number of slots. Each tenant may
 // hold at most slots-1 of them (1 when there is only one), so another
 // tenant always finds a slot that no looping plugin of the first can take.
+// Within a tenant, a plugin may hold all of the tenant's share only while
+// no other plugin of the tenant waits, so one looping plugin does not
+// keep the tenant's other plugins from running.
 func New(slots int) *Scheduler {
 	slots = max(slots, 1)
 	return &Scheduler{
 		slots:     slots,
 		perTenant: max(slots-1, 1),
 		running:   map[string]int{},
-		waiting:   map[string][]chan struct{}{},
+		plugins:   map[pluginKey]int{},
+		waiting:   map[string][]waiter{},
 	}
 }
 
 // Slots returns the number of slots.
 func (s *Scheduler) Slots() int { return s.slots }
 
-// Acquire waits for a slot for tenant until ctx ends. The caller calls the
-// returned release when its call ends; calling it again does nothing.
-func (s *Scheduler) Acquire(ctx context.Context, tenant string) (release func(), err error) {
+// Acquire waits for a slot for a call of plugin in tenant until ctx ends.
+// The caller calls the returned release when its call ends; calling it
+// again does nothing.
+func (s *Scheduler) Acquire(ctx context.Context, tenant, plugin string) (release func(), err error) {
 	s.mu.Lock()
-	if len(s.turns) == 0 && s.canRun(tenant) {
-		s.grantLocked(tenant)
+	if len(s.turns) == 0 && s.canRun(tenant, plugin) {
+		s.grantLocked(tenant, plugin)
 		s.mu.Unlock()
-		return s.releaser(tenant), nil
+		return s.releaser(tenant, plugin), nil
 	}
 	ch := make(chan struct{})
 	if len(s.waiting[tenant]) == 0 {
 		s.turns = append(s.turns, tenant)
 	}
-	s.waiting[tenant] = append(s.waiting[tenant], ch)
+	s.waiting[tenant] = append(s.waiting[tenant], waiter{plugin: plugin, ch: ch})
 	s.dispatchLocked()
 	s.mu.Unlock()
 
 	select {
 	case <-ch:
-		return s.releaser(tenant), nil
+		return s.releaser(tenant, plugin), nil
 	case <-ctx.Done():
 	}
 
@@ -69,63 +85,83 @@ func (s *Scheduler) Acquire(ctx context.Context, tenant string) (release func(),
 	select {
 	case <-ch:
 		// Granted while giving up: hand the slot on.
-		s.releaseLocked(tenant)
+		s.releaseLocked(tenant, plugin)
 	default:
 		s.removeWaiterLocked(tenant, ch)
 	}
 	return nil, ctx.Err()
 }
 
-func (s *Scheduler) releaser(tenant string) func() {
+func (s *Scheduler) releaser(tenant, plugin string) func() {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			s.releaseLocked(tenant)
+			s.releaseLocked(tenant, plugin)
 		})
 	}
 }
 
-func (s *Scheduler) canRun(tenant string) bool {
-	return s.used < s.slots && s.running[tenant] < s.perTenant
+// canRun reports whether a call of plugin in tenant may take a free slot
+// now.
+func (s *Scheduler) canRun(tenant, plugin string) bool {
+	if s.used >= s.slots || s.running[tenant] >= s.perTenant {
+		return false
+	}
+	if s.perTenant > 1 && s.plugins[pluginKey{tenant, plugin}]+1 >= s.perTenant {
+		// This slot would give the plugin the tenant's whole share.
+		for _, w := range s.waiting[tenant] {
+			if w.plugin != plugin {
+				return false
+			}
+		}
+	}
+	return true
 }
 
-func (s *Scheduler) grantLocked(tenant string) {
+func (s *Scheduler) grantLocked(tenant, plugin string) {
 	s.used++
 	s.running[tenant]++
+	s.plugins[pluginKey{tenant, plugin}]++
 }
 
-func (s *Scheduler) releaseLocked(tenant string) {
+func (s *Scheduler) releaseLocked(tenant, plugin string) {
 	s.used--
 	if s.running[tenant]--; s.running[tenant] == 0 {
 		delete(s.running, tenant)
+	}
+	key := pluginKey{tenant, plugin}
+	if s.plugins[key]--; s.plugins[key] == 0 {
+		delete(s.plugins, key)
 	}
 	s.dispatchLocked()
 }
 
 // dispatchLocked grants free slots to waiting tenants, one per tenant per
-// round, skipping tenants at their cap.
+// round, skipping tenants at their cap. Within a tenant, the first waiter
+// whose plugin may run takes the slot.
 func (s *Scheduler) dispatchLocked() {
 	for s.used < s.slots {
 		granted := false
 		for i := 0; i < len(s.turns); i++ {
 			tenant := s.turns[i]
-			if !s.canRun(tenant) {
+			q := s.waiting[tenant]
+			j := slices.IndexFunc(q, func(w waiter) bool { return s.canRun(tenant, w.plugin) })
+			if j < 0 {
 				continue
 			}
-			q := s.waiting[tenant]
-			ch := q[0]
-			q = q[1:]
-			s.turns = append(s.turns[:i], s.turns[i+1:]...)
+			w := q[j]
+			q = slices.Delete(q, j, j+1)
+			s.turns = slices.Delete(s.turns, i, i+1)
 			if len(q) > 0 {
 				s.waiting[tenant] = q
 				s.turns = append(s.turns, tenant) // to the back of the line
 			} else {
 				delete(s.waiting, tenant)
 			}
-			s.grantLocked(tenant)
-			close(ch)
+			s.grantLocked(tenant, w.plugin)
+			close(w.ch)
 			granted = true
 			break
 		}
@@ -137,21 +173,18 @@ func (s *Scheduler) dispatchLocked() {
 
 func (s *Scheduler) removeWaiterLocked(tenant string, ch chan struct{}) {
 	q := s.waiting[tenant]
-	for i, c := range q {
-		if c == ch {
-			q = append(q[:i], q[i+1:]...)
-			break
-		}
+	if i := slices.IndexFunc(q, func(w waiter) bool { return w.ch == ch }); i >= 0 {
+		q = slices.Delete(q, i, i+1)
 	}
 	if len(q) > 0 {
 		s.waiting[tenant] = q
+		// A waiter gone may let another plugin of the tenant run.
+		s.dispatchLocked()
 		return
 	}
 	delete(s.waiting, tenant)
-	for i, t := range s.turns {
-		if t == tenant {
-			s.turns = append(s.turns[:i], s.turns[i+1:]...)
-			break
-		}
+	if i := slices.Index(s.turns, tenant); i >= 0 {
+		s.turns = slices.Delete(s.turns, i, i+1)
 	}
+	s.dispatchLocked()
 }

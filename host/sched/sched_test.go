@@ -11,7 +11,7 @@ import (
 
 func mustAcquire(t *testing.T, s *sched.Scheduler, tenant string) func() {
 	t.Helper()
-	release, err := s.Acquire(context.Background(), tenant)
+	release, err := s.Acquire(context.Background(), tenant, "p")
 	if err != nil {
 		t.Fatalf("Acquire(%s): %v", tenant, err)
 	}
@@ -22,7 +22,7 @@ func mustAcquire(t *testing.T, s *sched.Scheduler, tenant string) func() {
 func acquireSoon(s *sched.Scheduler, tenant string) (func(), bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	release, err := s.Acquire(ctx, tenant)
+	release, err := s.Acquire(ctx, tenant, "p")
 	return release, err == nil
 }
 
@@ -62,7 +62,7 @@ func TestWaitingTenantsTakeTurns(t *testing.T) {
 	// a queues two more calls, then c one.
 	order := make(chan string, 3)
 	wait := func(tenant string) {
-		release, err := s.Acquire(context.Background(), tenant)
+		release, err := s.Acquire(context.Background(), tenant, "p")
 		if err != nil {
 			t.Error(err)
 			return
@@ -94,7 +94,7 @@ func TestAcquireGivesUpWithContext(t *testing.T) {
 	release := mustAcquire(t, s, "a")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := s.Acquire(ctx, "b"); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := s.Acquire(ctx, "b", "p"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Acquire with an expired context: %v, want DeadlineExceeded", err)
 	}
 	release()
@@ -104,4 +104,74 @@ func TestAcquireGivesUpWithContext(t *testing.T) {
 	} else {
 		r()
 	}
+}
+
+func TestPluginLeavesItsTenantASlot(t *testing.T) {
+	s := sched.New(3) // two slots a tenant
+	ctx := context.Background()
+	first, err := s.Acquire(ctx, "a", "loop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Acquire(ctx, "a", "loop"); err != nil {
+		t.Fatalf("a plugin alone in its tenant did not get the tenant's second slot: %v", err)
+	}
+
+	// Both of the tenant's slots are busy: another plugin waits, and so
+	// does the looping one, first in line.
+	loopGot := make(chan struct{})
+	go func() {
+		if _, err := s.Acquire(ctx, "a", "loop"); err == nil {
+			close(loopGot)
+		}
+	}()
+	time.Sleep(20 * time.Millisecond)
+	otherGot := make(chan struct{})
+	go func() {
+		if _, err := s.Acquire(ctx, "a", "other"); err == nil {
+			close(otherGot)
+		}
+	}()
+	time.Sleep(20 * time.Millisecond)
+
+	first()
+	select {
+	case <-otherGot:
+	case <-time.After(time.Second):
+		t.Fatal("the freed slot did not go to the other plugin of the tenant")
+	}
+	select {
+	case <-loopGot:
+		t.Fatal("the looping plugin got the tenant's whole share while another plugin ran")
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+func TestGivenUpWaiterFreesTheShare(t *testing.T) {
+	s := sched.New(3)
+	ctx := context.Background()
+	release, _ := s.Acquire(ctx, "a", "loop")
+	if _, err := s.Acquire(ctx, "a", "other"); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second call of "other" waits for a slot and gives up. When "loop"
+	// then frees a slot, no other plugin waits, so "loop" may take the
+	// tenant's whole share again.
+	waitCtx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if _, err := s.Acquire(waitCtx, "a", "other"); err == nil {
+		t.Fatal("a third call of the tenant got a slot")
+	}
+	release()
+	if _, ok := acquireSoonPlugin(s, "a", "loop"); !ok {
+		t.Fatal("the plugin found no slot while no other plugin waited")
+	}
+}
+
+func acquireSoonPlugin(s *sched.Scheduler, tenant, plugin string) (func(), bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	release, err := s.Acquire(ctx, tenant, plugin)
+	return release, err == nil
 }
