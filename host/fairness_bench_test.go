@@ -25,8 +25,8 @@ const fairnessSamples = 150
 
 // BenchmarkFairness measures tenant B's latency from webhook to action in
 // three phases. In "alone", A sends nothing. In "busy", tenant A's plugin
-// computes for 0.8 s on every event; with the wait for a guest slot a call
-// stays inside its 2 s deadline, so the circuit breaker never pauses A. In
+// computes for 0.8 s on every event, well inside its 2 s deadline, so the
+// circuit breaker never pauses A. In
 // "looping", A's plugin loops until the deadline on every event. A sends
 // events as fast as the host takes them. B sends one event every 210 ms,
 // under its rate limit, so the figures are the host's own.

@@ -422,3 +422,22 @@ func TestShutdownFinishesAcceptedEvents(t *testing.T) {
 		t.Errorf("webhook after shutdown answered %d, want 503", status)
 	}
 }
+
+func TestWaitForGuestSlotLeavesTheWholeDeadline(t *testing.T) {
+	th := startHost(t, []string{"internal/testplugins/probe"}, func(cfg *host.Config) {
+		cfg.GuestSlots = 2 // one slot a tenant
+		tc := cfg.Tenants["demo"]
+		tc.Deadline = time.Second
+		cfg.Tenants["demo"] = tc
+	})
+
+	// The second call waits 0.8 s for the tenant's slot, then runs for
+	// 0.5 s: longer than the deadline in all, but not on its own.
+	th.mustPost(t, event(t, map[string]any{"content": "!spin 800", "id": 1, "channelId": 11}))
+	th.mustPost(t, event(t, map[string]any{"content": "!spin 500", "id": 2, "channelId": 12}))
+	waitFor(t, "both replies", func() bool { return len(th.api.messages()) == 2 })
+
+	if timeouts := testutil.ToFloat64(th.Metrics().PluginCalls.WithLabelValues("demo", "probe", "timeout")); timeouts != 0 {
+		t.Errorf("plugin_calls_total{outcome=timeout} = %v, want 0", timeouts)
+	}
+}

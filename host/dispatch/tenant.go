@@ -158,12 +158,18 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 		return
 	}
 	start := time.Now()
-	// The deadline starts now, so the wait for a guest slot counts against it.
-	ctx, cancel := context.WithTimeout(ctx, p.Limits().Deadline)
-	defer cancel()
 	if t.Sched != nil {
-		release, err := t.Sched.Acquire(ctx, t.ID, name)
+		// The wait for a guest slot is bounded by the plugin's deadline,
+		// and the call then has its whole deadline, so that time spent
+		// behind other plugins never counts as the plugin's own timeout.
+		waitCtx, cancel := context.WithTimeout(ctx, p.Limits().Deadline)
+		release, err := t.Sched.Acquire(waitCtx, t.ID, name)
+		cancel()
 		if err != nil {
+			if ctx.Err() != nil {
+				t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(runtime.OutcomeAborted)).Inc()
+				return
+			}
 			t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(runtime.OutcomeRejected)).Inc()
 			logger.Error("plugin call not run: no free guest slot before its deadline", "plugin", name, "wait", time.Since(start))
 			return

@@ -79,6 +79,12 @@ func (p *Plugin) Handle(parent context.Context, c Call) error {
 
 	inst, err := p.acquire(ctx)
 	if err != nil {
+		if errors.Is(parent.Err(), context.Canceled) {
+			// The caller gave up, as a stopping host does: that tells
+			// nothing about the plugin.
+			return &CallError{Outcome: OutcomeAborted, Err: fmt.Errorf("plugin %s: call aborted before it started: %w",
+				p.manifest.Name, context.Cause(parent))}
+		}
 		return err
 	}
 
@@ -150,7 +156,10 @@ func (p *Plugin) acquire(ctx context.Context) (*instance, error) {
 			p.live++
 			p.mu.Unlock()
 
-			inst, err := p.newInstance(ctx)
+			var inst *instance
+			var err error
+			// Start code is guest code too, and may run as long as a call.
+			sched.RunGuest(p.engine.lowerAfter, func() { inst, err = p.newInstance(ctx) })
 			if err != nil {
 				p.mu.Lock()
 				p.live--

@@ -321,3 +321,21 @@ func loadBench(b *testing.B, e *runtime.Engine, dir string) *runtime.Plugin {
 }
 
 func benchMessage(b *testing.B, content string) []byte { return message(b, content) }
+
+func TestCallCancelledWhileWaitingIsAborted(t *testing.T) {
+	e := newEngine(t)
+	p := load(t, e, "../internal/testplugins/probe", runtime.LoadOptions{Limits: runtime.Limits{Instances: 1, Deadline: 5 * time.Second}})
+
+	// The only instance is busy, so the next call waits for it.
+	busy := make(chan error, 1)
+	go func() { busy <- p.Handle(context.Background(), runtime.Call{Event: message(t, "!spin 300")}) }()
+	time.Sleep(50 * time.Millisecond)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	err := p.Handle(ctx, runtime.Call{Event: message(t, "!echo hi")})
+	if have := runtime.OutcomeOf(err); have != runtime.OutcomeAborted {
+		t.Errorf("a call cancelled while waiting for an instance ended as %s (%v), want %s", have, err, runtime.OutcomeAborted)
+	}
+	<-busy
+}
