@@ -81,9 +81,9 @@ type Config struct {
 	// others. Default: the number of CPUs plus one.
 	GuestSlots int
 	// LowerPriorityAfter is how long a plugin call runs at full CPU
-	// priority. After it, the call continues at the lowest priority, so a
-	// plugin busy for long gets only the CPU time that intake, action
-	// requests and other tenants' short calls leave over. Linux only.
+	// priority. After it, the call continues at a lower priority (nice
+	// 10), so a plugin busy for long gets mostly the CPU time that intake,
+	// action requests and other tenants' short calls leave over. Linux only.
 	// Default: DefaultLowerPriorityAfter. Negative keeps every call at
 	// full priority.
 	LowerPriorityAfter time.Duration

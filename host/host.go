@@ -110,6 +110,16 @@ func (h *Host) Start(ctx context.Context) error {
 	}
 	h.engine = engine
 	h.ensureProcs(h.logger)
+	switch {
+	case h.cfg.LowerPriorityAfter <= 0:
+		h.logger.Info("plugin calls run at full CPU priority", "guest_slots", h.sched.Slots())
+	case !sched.CanLower():
+		h.logger.Warn("lower_priority_after has no effect on this system; plugin calls run at full CPU priority",
+			"guest_slots", h.sched.Slots())
+	default:
+		h.logger.Info("plugin calls running longer than lower_priority_after continue at a lower CPU priority",
+			"guest_slots", h.sched.Slots(), "lower_priority_after", h.cfg.LowerPriorityAfter)
+	}
 
 	tenants := map[string]*tenant{}
 	for id, tc := range h.cfg.Tenants {

@@ -57,7 +57,7 @@ type EngineConfig struct {
 	// logger given to Load.
 	Logger *slog.Logger
 	// LowerPriorityAfter is how long a call runs at full CPU priority. A
-	// call still running after it continues on a thread of the lowest
+	// call still running after it continues on a thread of lower
 	// priority, so that a plugin busy for long cannot slow the host's own
 	// work or other plugins' short calls (see sched.RunGuest). Zero or
 	// negative keeps every call at full priority.

@@ -6,11 +6,15 @@ import (
 	"time"
 )
 
+// CanLower reports whether RunGuest can lower a thread's priority on this
+// system.
+func CanLower() bool { return canLower }
+
 // RunGuest runs fn, one plugin call, on an OS thread of its own. If fn is
 // still running after the given time, the thread's CPU priority is lowered
-// to the lowest (nice 19 on Linux). Intake, dispatch, action requests and
-// other tenants' short calls then take the CPU first, and a long call gets
-// only the CPU time left over. RunGuest reports whether the priority was
+// (to nice 10 on Linux). Intake, dispatch, action requests and other
+// tenants' short calls then take the CPU first, and a long call gets
+// mostly the CPU time left over. RunGuest reports whether the priority was
 // lowered. A zero or negative after, or a system where
 // priorities cannot be changed, runs fn on the caller's goroutine.
 //
