@@ -219,6 +219,7 @@ func TestLoadLowerPriorityAfter(t *testing.T) {
 		{"25ms", 25 * time.Millisecond},
 		{"0s", 0}, // the host's default
 		{"off", -1},
+		{`" off "`, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
@@ -229,6 +230,19 @@ func TestLoadLowerPriorityAfter(t *testing.T) {
 			}
 			if cfg.LowerPriorityAfter != tt.want {
 				t.Errorf("want %v, have %v", tt.want, cfg.LowerPriorityAfter)
+			}
+		})
+	}
+}
+
+func TestLoadLowerPriorityAfterRejects(t *testing.T) {
+	for _, value := range []string{"OFF", "never", "-5ms", "10 ms"} {
+		t.Run(value, func(t *testing.T) {
+			path := writeFile(t, t.TempDir(), "b.yaml", "lower_priority_after: "+value+"\ntenants:\n  demo:\n    secrets: [s]\n")
+			_, _, err := config.Load(path, nil, nil)
+			errs := loadErrors(t, err)
+			if len(errs) != 1 || errs[0].Key != "lower_priority_after" || !strings.Contains(errs[0].Error(), "or off") {
+				t.Errorf("want one error for lower_priority_after that mentions off, have:\n%v", err)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bubblehost/bubblehost/cmd/bubblehost/internal/i18n"
 	"github.com/bubblehost/bubblehost/host"
@@ -129,10 +130,21 @@ func (l *loader) decode(root map[string]any) Settings {
 				cfg.GuestSlots = n
 			}
 		case "lower_priority_after":
-			if v, ok := value.(string); ok && strings.TrimSpace(v) == "off" {
+			v, isString := value.(string)
+			switch {
+			case isString && strings.TrimSpace(v) == "off":
 				cfg.LowerPriorityAfter = -1 // the host's value for off
-			} else if d, ok := l.duration(key, value); ok && d > 0 {
-				cfg.LowerPriorityAfter = d
+			case isString:
+				d, err := time.ParseDuration(strings.TrimSpace(v))
+				if err != nil || d < 0 {
+					l.fail(key, i18n.CfgBadDurationOrOff, shownValue{v})
+				} else if d > 0 {
+					cfg.LowerPriorityAfter = d
+				}
+			default:
+				if d, ok := l.duration(key, value); ok && d > 0 {
+					cfg.LowerPriorityAfter = d
+				}
 			}
 		case "shutdown_timeout":
 			if d, ok := l.duration(key, value); ok && d > 0 {

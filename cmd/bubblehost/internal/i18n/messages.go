@@ -88,6 +88,7 @@ const (
 	CfgBadInteger        ID = "config.bad_integer"
 	CfgNegative          ID = "config.negative"
 	CfgBadDuration       ID = "config.bad_duration"
+	CfgBadDurationOrOff  ID = "config.bad_duration_or_off"
 	CfgNegativeDuration  ID = "config.negative_duration"
 	CfgBadSize           ID = "config.bad_size"
 	CfgSizeTooLarge      ID = "config.size_too_large"
@@ -696,6 +697,10 @@ Press Ctrl+C to stop.
 	CfgBadDuration: {
 		En: "invalid duration %s, expected a duration such as 500ms, 2s or 1m30s",
 		Zh: "时长 %s 无效，应为 500ms、2s 或 1m30s 这样的时长",
+	},
+	CfgBadDurationOrOff: {
+		En: "invalid value %s, expected a duration such as 10ms, or off",
+		Zh: "值 %s 无效，应为 10ms 这样的时长，或 off",
 	},
 	CfgNegativeDuration: {
 		En: "invalid duration %s, expected 0 or more (0 selects the default)",
