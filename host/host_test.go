@@ -297,7 +297,7 @@ func TestLoopingPluginStoppedAtDeadline(t *testing.T) {
 	if timeouts != 1 {
 		t.Errorf("plugin_calls_total{outcome=timeout} = %v, want 1", timeouts)
 	}
-	if !strings.Contains(th.logs.String(), `"msg":"plugin call aborted"`) {
+	if !strings.Contains(th.logs.String(), `"msg":"plugin call stopped"`) {
 		t.Errorf("no log line for the aborted call; log:\n%s", th.logs.String())
 	}
 }

@@ -127,7 +127,7 @@ func TestHostileModulesInARunningHost(t *testing.T) {
 		if m.outcomes[0] == "ok" {
 			continue
 		}
-		if n := countRecords(records, "plugin call aborted", "plugin", m.plugin); n != events {
+		if n := countRecords(records, "plugin call stopped", "plugin", m.plugin); n != events {
 			t.Errorf("%s: %d log lines say a call was aborted, want %d", file, n, events)
 		}
 	}

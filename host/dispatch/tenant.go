@@ -215,7 +215,7 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 	case runtime.OutcomeFailed:
 		logger.Warn("plugin call failed", "plugin", name, "duration", elapsed, "err", err)
 	default:
-		logger.Error("plugin call aborted", "plugin", name, "outcome", outcome, "duration", elapsed, "err", err)
+		logger.Error("plugin call stopped", "plugin", name, "outcome", outcome, "duration", elapsed, "err", err)
 	}
 }
 

@@ -80,8 +80,8 @@ func (p *Plugin) Handle(parent context.Context, c Call) error {
 	inst, err := p.acquire(ctx)
 	if err != nil {
 		if errors.Is(parent.Err(), context.Canceled) {
-			// The caller gave up, as a stopping host does: that tells
-			// nothing about the plugin.
+			// The caller gave up, as a stopping host does, so the plugin
+			// is not at fault.
 			return &CallError{Outcome: OutcomeAborted, Err: fmt.Errorf("plugin %s: call aborted before it started: %w",
 				p.manifest.Name, context.Cause(parent))}
 		}

@@ -122,7 +122,7 @@ func runCallCase(t *testing.T, env *hostileEnv, tt callCase) {
 	res := callResult{err: err, elapsed: time.Since(start), actions: actions.Load(), limits: hits}
 	outcome := runtime.OutcomeOf(err)
 	if err != nil {
-		logger.Error("plugin call aborted", "plugin", p.Manifest().Name, "outcome", outcome, "err", err)
+		logger.Error("plugin call stopped", "plugin", p.Manifest().Name, "outcome", outcome, "err", err)
 	}
 	res.records = parseLog(t, logs.String())
 

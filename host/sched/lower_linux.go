@@ -11,7 +11,7 @@ func threadID() int { return unix.Gettid() }
 // it got so little next to other busy processes that its calls timed out,
 // and the garbage collector, which waits for every running guest, stopped
 // the whole host for up to 124 ms. At 5 it slowed other tenants' replies
-// too much when idle CPUs were scarce (docs/benchmarks.md).
+// too much when idle CPUs were scarce (host/runtime/RATIONALE.md).
 const loweredNice = 10
 
 // lowerThread sets the nice value of one thread. On Linux, nice values
