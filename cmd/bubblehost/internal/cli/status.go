@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/pflag"
 
@@ -219,15 +217,6 @@ func (c *cli) callAdmin(ctx context.Context, name string, fs *pflag.FlagSet, fla
 		return body, ExitOK, false
 	}
 	return body, ExitOK, true
-}
-
-// newTable returns a writer that aligns tab-separated columns.
-//
-// NOTE: tabwriter counts each rune as one column, but a terminal shows a
-// Chinese character two columns wide, so columns after a Chinese header
-// or value are misaligned by that much.
-func newTable(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 }
 
 // writeRaw writes a response body unchanged, with a final newline.
