@@ -74,10 +74,12 @@ const (
 // that traps or overruns its deadline loses its instance, never the plugin:
 // the next call gets a fresh one.
 func (p *Plugin) Handle(parent context.Context, c Call) error {
-	ctx, cancel := context.WithTimeout(parent, p.limits.Deadline)
-	defer cancel()
-
-	inst, err := p.acquire(ctx)
+	// The wait for an instance is bounded by the deadline, and the call
+	// then gets its whole deadline, so a call stuck behind the plugin's
+	// other calls does not time out for time it never ran.
+	waitCtx, cancelWait := context.WithTimeout(parent, p.limits.Deadline)
+	inst, err := p.acquire(waitCtx)
+	cancelWait()
 	if err != nil {
 		if errors.Is(parent.Err(), context.Canceled) {
 			// The caller gave up, as a stopping host does, so the plugin
@@ -88,6 +90,8 @@ func (p *Plugin) Handle(parent context.Context, c Call) error {
 		return err
 	}
 
+	ctx, cancel := context.WithTimeout(parent, p.limits.Deadline)
+	defer cancel()
 	logger := c.Logger
 	if logger == nil {
 		logger = p.logger
@@ -172,7 +176,8 @@ func (p *Plugin) acquire(ctx context.Context) (*instance, error) {
 			}
 			return inst, nil
 		case <-ctx.Done():
-			return nil, &CallError{Outcome: OutcomeTimeout, Err: fmt.Errorf("plugin %s: no free instance before the deadline of %v", p.manifest.Name, p.limits.Deadline)}
+			// Not a timeout of this call's guest: every instance was busy.
+			return nil, &CallError{Outcome: OutcomeRejected, Err: fmt.Errorf("plugin %s: no free instance before the deadline of %v", p.manifest.Name, p.limits.Deadline)}
 		}
 	}
 }

@@ -23,7 +23,7 @@ import (
 
 // Limits bound what one plugin may use. Zero fields take the defaults below.
 type Limits struct {
-	// Deadline bounds one call, including the wait for a free instance.
+	// Deadline bounds the wait for a free instance, and then the call.
 	Deadline time.Duration
 	// MemoryBytes caps an instance's linear memory.
 	MemoryBytes int64

@@ -339,3 +339,22 @@ func TestCallCancelledWhileWaitingIsAborted(t *testing.T) {
 	}
 	<-busy
 }
+
+func TestWaitForInstanceLeavesTheWholeDeadline(t *testing.T) {
+	e := newEngine(t)
+	p := load(t, e, "../internal/testplugins/probe", runtime.LoadOptions{Limits: runtime.Limits{Instances: 1, Deadline: time.Second}})
+
+	// The second call waits 0.6 s for the only instance, then runs for
+	// 0.6 s: longer than the deadline in all, but not on its own.
+	var rec recorder
+	call := runtime.Call{Event: message(t, "!spin 600"), Actions: rec.action}
+	first := make(chan error, 1)
+	go func() { first <- p.Handle(context.Background(), call) }()
+	time.Sleep(20 * time.Millisecond)
+	if err := p.Handle(context.Background(), call); err != nil {
+		t.Errorf("the waiting call: %v, want it to finish", err)
+	}
+	if err := <-first; err != nil {
+		t.Errorf("the first call: %v, want it to finish", err)
+	}
+}
