@@ -441,3 +441,27 @@ func TestWaitForGuestSlotLeavesTheWholeDeadline(t *testing.T) {
 		t.Errorf("plugin_calls_total{outcome=timeout} = %v, want 0", timeouts)
 	}
 }
+
+func TestLoopingPluginLeavesItsSiblingASlot(t *testing.T) {
+	th := startHost(t, []string{"internal/testplugins/probe", "../examples/autoreply"}, func(cfg *host.Config) {
+		cfg.GuestSlots = 3 // two slots a tenant
+		tc := cfg.Tenants["demo"]
+		tc.Deadline = time.Second
+		tc.Plugins = map[string]host.PluginConfig{
+			"autoreply": {Deadline: 300 * time.Millisecond, Config: json.RawMessage(`{"rules":[{"match":"!loop","reply":"seen"}]}`)},
+		}
+		cfg.Tenants["demo"] = tc
+	})
+
+	// Every event makes probe loop until its deadline and autoreply reply.
+	const events = 4
+	for i := range events {
+		th.mustPost(t, event(t, map[string]any{"content": "!loop", "id": 10 + i, "channelId": 20 + i}))
+	}
+	waitFor(t, "autoreply's replies", func() bool { return len(th.api.messages()) == events })
+
+	calls := th.Metrics().PluginCalls
+	if rejected := testutil.ToFloat64(calls.WithLabelValues("demo", "autoreply", "rejected")); rejected != 0 {
+		t.Errorf("autoreply calls rejected for want of a guest slot: %v, want 0", rejected)
+	}
+}

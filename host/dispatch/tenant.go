@@ -83,6 +83,9 @@ func (t *Tenant) acquire() *pluginSet {
 // plugins; events after it run on the new ones, and no event runs on both.
 func (t *Tenant) SetPlugins(ps []*runtime.Plugin) (previous []*runtime.Plugin) {
 	next := &pluginSet{plugins: append([]*runtime.Plugin(nil), ps...)}
+	if t.Sched != nil {
+		t.Sched.SetPlugins(t.ID, len(ps))
+	}
 	old := t.plugins.Swap(next)
 	old.mu.Lock() // waits for events running on the old set
 	old.retired = true
@@ -168,6 +171,7 @@ func (t *Tenant) call(ctx context.Context, logger *slog.Logger, p *runtime.Plugi
 		if err != nil {
 			if ctx.Err() != nil {
 				t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(runtime.OutcomeAborted)).Inc()
+				logger.Info("plugin call not run: the host is stopping", "plugin", name)
 				return
 			}
 			t.Metrics.PluginCalls.WithLabelValues(t.ID, name, string(runtime.OutcomeRejected)).Inc()

@@ -6,8 +6,8 @@
 // every P and stall the whole host, intake included, for a full deadline.
 // So every plugin call takes one of a fixed number of slots, no tenant may
 // hold all of them, and waiting tenants take freed slots in turn. Within a
-// tenant, one plugin takes all of the tenant's share only while no other
-// plugin of the tenant waits.
+// tenant with several plugins, no plugin may hold all of the tenant's
+// share.
 package sched
 
 import (
@@ -25,6 +25,7 @@ type Scheduler struct {
 	used    int
 	running map[string]int      // by tenant
 	plugins map[pluginKey]int   // by tenant and plugin
+	loaded  map[string]int      // plugins each tenant has, from SetPlugins
 	waiting map[string][]waiter // FIFO per tenant
 	turns   []string            // tenants with waiters, in turn order
 }
@@ -39,8 +40,8 @@ type waiter struct {
 // New returns a scheduler with the given number of slots. Each tenant may
 // hold at most slots-1 of them (1 when there is only one), so another
 // tenant always finds a slot that no looping plugin of the first can take.
-// Within a tenant, a plugin may hold all of the tenant's share only while
-// no other plugin of the tenant waits, so one looping plugin does not
+// Within a tenant that has several plugins (see SetPlugins), one plugin may
+// hold all but one of the tenant's share, so one looping plugin does not
 // keep the tenant's other plugins from running.
 func New(slots int) *Scheduler {
 	slots = max(slots, 1)
@@ -49,8 +50,22 @@ func New(slots int) *Scheduler {
 		perTenant: max(slots-1, 1),
 		running:   map[string]int{},
 		plugins:   map[pluginKey]int{},
+		loaded:    map[string]int{},
 		waiting:   map[string][]waiter{},
 	}
+}
+
+// SetPlugins records how many plugins tenant has. With more than one, no
+// plugin of the tenant may hold all of the tenant's share of slots.
+func (s *Scheduler) SetPlugins(tenant string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n > 0 {
+		s.loaded[tenant] = n
+	} else {
+		delete(s.loaded, tenant)
+	}
+	s.dispatchLocked()
 }
 
 // Slots returns the number of slots.
@@ -109,15 +124,8 @@ func (s *Scheduler) canRun(tenant, plugin string) bool {
 	if s.used >= s.slots || s.running[tenant] >= s.perTenant {
 		return false
 	}
-	if s.perTenant > 1 && s.plugins[pluginKey{tenant, plugin}]+1 >= s.perTenant {
-		// This slot would give the plugin the tenant's whole share.
-		for _, w := range s.waiting[tenant] {
-			if w.plugin != plugin {
-				return false
-			}
-		}
-	}
-	return true
+	// Leave the tenant's other plugins a slot.
+	return s.loaded[tenant] <= 1 || s.perTenant <= 1 || s.plugins[pluginKey{tenant, plugin}] < s.perTenant-1
 }
 
 func (s *Scheduler) grantLocked(tenant, plugin string) {
@@ -178,13 +186,10 @@ func (s *Scheduler) removeWaiterLocked(tenant string, ch chan struct{}) {
 	}
 	if len(q) > 0 {
 		s.waiting[tenant] = q
-		// A waiter gone may let another plugin of the tenant run.
-		s.dispatchLocked()
 		return
 	}
 	delete(s.waiting, tenant)
 	if i := slices.Index(s.turns, tenant); i >= 0 {
 		s.turns = slices.Delete(s.turns, i, i+1)
 	}
-	s.dispatchLocked()
 }

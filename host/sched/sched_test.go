@@ -108,17 +108,36 @@ func TestAcquireGivesUpWithContext(t *testing.T) {
 
 func TestPluginLeavesItsTenantASlot(t *testing.T) {
 	s := sched.New(3) // two slots a tenant
-	ctx := context.Background()
-	first, err := s.Acquire(ctx, "a", "loop")
-	if err != nil {
-		t.Fatal(err)
+	s.SetPlugins("a", 2)
+	if _, ok := acquireSoonPlugin(s, "a", "loop"); !ok {
+		t.Fatal("the looping plugin found no slot")
 	}
-	if _, err := s.Acquire(ctx, "a", "loop"); err != nil {
-		t.Fatalf("a plugin alone in its tenant did not get the tenant's second slot: %v", err)
+	if _, ok := acquireSoonPlugin(s, "a", "loop"); ok {
+		t.Fatal("one plugin got all of its tenant's slots while the tenant has another")
 	}
+	if _, ok := acquireSoonPlugin(s, "a", "other"); !ok {
+		t.Fatal("the tenant's other plugin found no slot")
+	}
+}
 
-	// Both of the tenant's slots are busy: another plugin waits, and so
-	// does the looping one, first in line.
+func TestOnlyPluginTakesTheWholeShare(t *testing.T) {
+	s := sched.New(3)
+	s.SetPlugins("a", 1)
+	mustAcquire(t, s, "a")
+	if _, ok := acquireSoon(s, "a"); !ok {
+		t.Fatal("a tenant's only plugin did not get the tenant's second slot")
+	}
+}
+
+func TestWaitingPluginSkipsACappedOne(t *testing.T) {
+	s := sched.New(4) // three slots a tenant
+	s.SetPlugins("a", 2)
+	ctx := context.Background()
+	mustAcquirePlugin(t, s, "a", "loop")
+	mustAcquirePlugin(t, s, "a", "loop") // the most it may hold
+	otherFirst := mustAcquirePlugin(t, s, "a", "other")
+
+	// The looping plugin waits first in line, and another plugin behind it.
 	loopGot := make(chan struct{})
 	go func() {
 		if _, err := s.Acquire(ctx, "a", "loop"); err == nil {
@@ -134,39 +153,26 @@ func TestPluginLeavesItsTenantASlot(t *testing.T) {
 	}()
 	time.Sleep(20 * time.Millisecond)
 
-	first()
+	otherFirst()
 	select {
 	case <-otherGot:
 	case <-time.After(time.Second):
-		t.Fatal("the freed slot did not go to the other plugin of the tenant")
+		t.Fatal("the freed slot did not go to the other plugin")
 	}
 	select {
 	case <-loopGot:
-		t.Fatal("the looping plugin got the tenant's whole share while another plugin ran")
+		t.Fatal("the looping plugin got a slot over its cap")
 	case <-time.After(50 * time.Millisecond):
 	}
 }
 
-func TestGivenUpWaiterFreesTheShare(t *testing.T) {
-	s := sched.New(3)
-	ctx := context.Background()
-	release, _ := s.Acquire(ctx, "a", "loop")
-	if _, err := s.Acquire(ctx, "a", "other"); err != nil {
-		t.Fatal(err)
+func mustAcquirePlugin(t *testing.T, s *sched.Scheduler, tenant, plugin string) func() {
+	t.Helper()
+	release, err := s.Acquire(context.Background(), tenant, plugin)
+	if err != nil {
+		t.Fatalf("Acquire(%s, %s): %v", tenant, plugin, err)
 	}
-
-	// A second call of "other" waits for a slot and gives up. When "loop"
-	// then frees a slot, no other plugin waits, so "loop" may take the
-	// tenant's whole share again.
-	waitCtx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-	defer cancel()
-	if _, err := s.Acquire(waitCtx, "a", "other"); err == nil {
-		t.Fatal("a third call of the tenant got a slot")
-	}
-	release()
-	if _, ok := acquireSoonPlugin(s, "a", "loop"); !ok {
-		t.Fatal("the plugin found no slot while no other plugin waited")
-	}
+	return release
 }
 
 func acquireSoonPlugin(s *sched.Scheduler, tenant, plugin string) (func(), bool) {
