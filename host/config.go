@@ -81,8 +81,7 @@ type Config struct {
 	// others. Default: the number of CPUs plus one.
 	GuestSlots int
 	// LowerPriorityAfter is how long a plugin call runs at full CPU
-	// priority. After it, the call continues at a lower priority (nice
-	// 10), so a plugin busy for long gets mostly the CPU time that intake,
+	// priority. After it, the call continues 10 steps of nice lower, so a plugin busy for long gets mostly the CPU time that intake,
 	// action requests and other tenants' short calls leave over. Linux only.
 	// Default: DefaultLowerPriorityAfter. Negative keeps every call at
 	// full priority.

@@ -110,12 +110,16 @@ func (h *Host) Start(ctx context.Context) error {
 	}
 	h.engine = engine
 	h.ensureProcs(h.logger)
+	var lowerErr error
+	if h.cfg.LowerPriorityAfter > 0 {
+		lowerErr = sched.CheckLower()
+	}
 	switch {
 	case h.cfg.LowerPriorityAfter <= 0:
 		h.logger.Info("plugin calls run at full CPU priority", "guest_slots", h.sched.Slots())
-	case !sched.CanLower():
-		h.logger.Warn("lower_priority_after has no effect on this system; plugin calls run at full CPU priority",
-			"guest_slots", h.sched.Slots())
+	case lowerErr != nil:
+		h.logger.Warn("lower_priority_after has no effect: cannot lower a thread's CPU priority; plugin calls run at full priority",
+			"guest_slots", h.sched.Slots(), "err", lowerErr)
 	default:
 		h.logger.Info("plugin calls running longer than lower_priority_after continue at a lower CPU priority",
 			"guest_slots", h.sched.Slots(), "lower_priority_after", h.cfg.LowerPriorityAfter)

@@ -6,13 +6,9 @@ import (
 	"time"
 )
 
-// CanLower reports whether RunGuest can lower a thread's priority on this
-// system.
-func CanLower() bool { return canLower }
-
 // RunGuest runs fn, one plugin call, on an OS thread of its own. If fn is
 // still running after the given time, the thread's CPU priority is lowered
-// (to nice 10 on Linux). Intake, dispatch, action requests and other
+// (on Linux, by 10 steps of nice from the thread's own). Intake, dispatch, action requests and other
 // tenants' short calls then take the CPU first, and a long call gets
 // mostly the CPU time left over. RunGuest reports whether the priority was
 // lowered. A zero or negative after, or a system where

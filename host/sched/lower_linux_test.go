@@ -26,8 +26,8 @@ func TestRunGuestLowersALongCall(t *testing.T) {
 		}
 		during = niceOfThisThread(t)
 	})
-	if !lowered || during != loweredNice {
-		t.Fatalf("RunGuest: lowered %v, nice during the call %d; want true and %d", lowered, during, loweredNice)
+	if !lowered || during != loweredBy {
+		t.Fatalf("RunGuest: lowered %v, nice during the call %d; want true and %d", lowered, during, loweredBy)
 	}
 
 	// The lowered thread ended with the call, so no thread runs lowered now.
@@ -71,4 +71,10 @@ func TestRunGuestPassesOnAPanic(t *testing.T) {
 	}()
 	RunGuest(time.Second, func() { panic("guest bug") })
 	t.Fatal("RunGuest returned after a panic")
+}
+
+func TestCheckLowerWorksHere(t *testing.T) {
+	if err := CheckLower(); err != nil {
+		t.Fatalf("CheckLower: %v", err)
+	}
 }
