@@ -298,7 +298,7 @@ func TestLoopingPluginStoppedAtDeadline(t *testing.T) {
 		t.Errorf("plugin_calls_total{outcome=timeout} = %v, want 1", timeouts)
 	}
 	if !strings.Contains(th.logs.String(), `"msg":"plugin call stopped"`) {
-		t.Errorf("no log line for the aborted call; log:\n%s", th.logs.String())
+		t.Errorf("no log line for the call stopped at its deadline; log:\n%s", th.logs.String())
 	}
 }
 

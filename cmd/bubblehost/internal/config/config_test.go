@@ -236,7 +236,7 @@ func TestLoadLowerPriorityAfter(t *testing.T) {
 }
 
 func TestLoadLowerPriorityAfterRejects(t *testing.T) {
-	for _, value := range []string{"OFF", "never", "-5ms", "10 ms"} {
+	for _, value := range []string{"OFF", "never", "-5ms", "10 ms", "5", "true", "1.5"} {
 		t.Run(value, func(t *testing.T) {
 			path := writeFile(t, t.TempDir(), "b.yaml", "lower_priority_after: "+value+"\ntenants:\n  demo:\n    secrets: [s]\n")
 			_, _, err := config.Load(path, nil, nil)

@@ -142,8 +142,9 @@ func (l *loader) decode(root map[string]any) Settings {
 					cfg.LowerPriorityAfter = d
 				}
 			default:
-				if d, ok := l.duration(key, value); ok && d > 0 {
-					cfg.LowerPriorityAfter = d
+				// Only a bare 0, the default, has no unit and no "off".
+				if value != 0 {
+					l.wrongType(key, value, i18n.ExpectDurationOrOff)
 				}
 			}
 		case "shutdown_timeout":

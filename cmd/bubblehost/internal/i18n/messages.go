@@ -117,12 +117,13 @@ const (
 	TypeNull    ID = "type.null"
 	TypeValue   ID = "type.value"
 
-	ExpectString     ID = "expect.string"
-	ExpectInteger    ID = "expect.integer"
-	ExpectDuration   ID = "expect.duration"
-	ExpectSize       ID = "expect.size"
-	ExpectStringList ID = "expect.string_list"
-	ExpectMapping    ID = "expect.mapping"
+	ExpectString        ID = "expect.string"
+	ExpectInteger       ID = "expect.integer"
+	ExpectDuration      ID = "expect.duration"
+	ExpectDurationOrOff ID = "expect.duration_or_off"
+	ExpectSize          ID = "expect.size"
+	ExpectStringList    ID = "expect.string_list"
+	ExpectMapping       ID = "expect.mapping"
 )
 
 // Message ids of the commands that call the admin API of a running host,
@@ -784,12 +785,13 @@ Press Ctrl+C to stop.
 	TypeNull:    {En: "an empty value", Zh: "空值"},
 	TypeValue:   {En: "a value", Zh: "值"},
 
-	ExpectString:     {En: "a string", Zh: "字符串"},
-	ExpectInteger:    {En: "an integer", Zh: "整数"},
-	ExpectDuration:   {En: "a duration such as 2s", Zh: "时长（例如 2s）"},
-	ExpectSize:       {En: "a size such as 1048576 or 128MiB", Zh: "大小（例如 1048576 或 128MiB）"},
-	ExpectStringList: {En: "a list of strings", Zh: "字符串列表"},
-	ExpectMapping:    {En: "a mapping of keys to values", Zh: "键值映射"},
+	ExpectString:        {En: "a string", Zh: "字符串"},
+	ExpectInteger:       {En: "an integer", Zh: "整数"},
+	ExpectDuration:      {En: "a duration such as 2s", Zh: "时长（例如 2s）"},
+	ExpectDurationOrOff: {En: "a duration such as 10ms, or off", Zh: "时长（例如 10ms）或 off"},
+	ExpectSize:          {En: "a size such as 1048576 or 128MiB", Zh: "大小（例如 1048576 或 128MiB）"},
+	ExpectStringList:    {En: "a list of strings", Zh: "字符串列表"},
+	ExpectMapping:       {En: "a mapping of keys to values", Zh: "键值映射"},
 	UsageStatus: {
 		En: `Usage: bubblehost status [--admin URL] [--token-file FILE] [--json]
 
