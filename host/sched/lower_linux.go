@@ -38,7 +38,7 @@ func lowerThread(tid int) error {
 }
 
 // CheckLower lowers a thread of its own and reports whether that worked,
-// so that a host can say at start when its calls cannot be lowered.
+// so that a host can warn at start when its calls cannot be lowered.
 func CheckLower() error {
 	done := make(chan error, 1)
 	go func() {
