@@ -114,12 +114,7 @@ func fairness(b *testing.B, lowerAfter time.Duration) {
 	}
 
 	// aCalls counts A's finished and skipped calls.
-	aCalls := func() (n float64) {
-		for _, outcome := range []string{"ok", "failed", "timeout", "trap", "rejected", "paused"} {
-			n += testutil.ToFloat64(h.Metrics().PluginCalls.WithLabelValues("a", "probe", outcome))
-		}
-		return n
-	}
+	aCalls := func() float64 { return endedCalls(h, "a", "probe") }
 
 	// load keeps tenant A sending content as fast as the host takes it,
 	// until the returned stop is called. Stop returns once A's backlog has

@@ -66,11 +66,11 @@ type callState struct {
 
 	limitHit func(limit string) // may be nil
 
-	actionCount    int
-	actionsRefused bool
-	logBytes       int
-	logDropped     bool
-	result         []byte
+	actionCount     int
+	actionsLimitHit bool
+	logBytes        int
+	logDropped      bool
+	result          []byte
 }
 
 // hit passes limit on to the call's LimitHit, if it has one. Callers
@@ -256,8 +256,8 @@ func hostAction(ctx context.Context, mod api.Module, stack []uint64) {
 		return
 	}
 	if s.actionCount >= s.limits.ActionsPerCall {
-		if !s.actionsRefused {
-			s.actionsRefused = true
+		if !s.actionsLimitHit {
+			s.actionsLimitHit = true
 			s.hit(LimitActions)
 		}
 		fail(abi.ErrLimit, fmt.Sprintf("over the limit of %d actions per event", s.limits.ActionsPerCall))

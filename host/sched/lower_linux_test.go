@@ -10,7 +10,7 @@ import (
 )
 
 // niceOfThisThread returns the nice value of the calling thread. The raw
-// system call answers 20 minus the nice value.
+// system call returns 20 minus the nice value.
 func niceOfThisThread(t *testing.T) int {
 	prio, err := unix.Getpriority(unix.PRIO_PROCESS, unix.Gettid())
 	if err != nil {

@@ -9,21 +9,16 @@ import (
 	"github.com/bubblehost/bubblehost/host/sched"
 )
 
+// mustAcquire acquires a slot for plugin "p" of tenant.
 func mustAcquire(t *testing.T, s *sched.Scheduler, tenant string) func() {
 	t.Helper()
-	release, err := s.Acquire(context.Background(), tenant, "p")
-	if err != nil {
-		t.Fatalf("Acquire(%s): %v", tenant, err)
-	}
-	return release
+	return mustAcquirePlugin(t, s, tenant, "p")
 }
 
-// acquireSoon reports whether Acquire succeeds within a short wait.
+// acquireSoon reports whether Acquire for plugin "p" of tenant succeeds
+// within a short wait.
 func acquireSoon(s *sched.Scheduler, tenant string) (func(), bool) {
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	release, err := s.Acquire(ctx, tenant, "p")
-	return release, err == nil
+	return acquireSoonPlugin(s, tenant, "p")
 }
 
 func TestTenantCannotTakeEverySlot(t *testing.T) {
@@ -134,7 +129,7 @@ func TestWaitingPluginSkipsACappedOne(t *testing.T) {
 	s.SetPlugins("a", 2)
 	ctx := context.Background()
 	mustAcquirePlugin(t, s, "a", "loop")
-	mustAcquirePlugin(t, s, "a", "loop") // the most it may hold
+	mustAcquirePlugin(t, s, "a", "loop") // its cap
 	otherFirst := mustAcquirePlugin(t, s, "a", "other")
 
 	// The looping plugin waits first in line, and another plugin behind it.
@@ -175,6 +170,7 @@ func mustAcquirePlugin(t *testing.T, s *sched.Scheduler, tenant, plugin string) 
 	return release
 }
 
+// acquireSoonPlugin reports whether Acquire succeeds within a short wait.
 func acquireSoonPlugin(s *sched.Scheduler, tenant, plugin string) (func(), bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
